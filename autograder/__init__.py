@@ -1,0 +1,2 @@
+"""INT3121 autograder: grading engine, seminar support and grade reports."""
+__version__ = "0.1.0"

@@ -1,0 +1,99 @@
+"""The one object that builds every path of a course working directory.
+
+Layout (nbgrader's, so `nbgrader formgrader` and `nbgrader export` work on the same folder)::
+
+    COURSE/
+      nbgrader_config.py              written by `release`, points nbgrader at our sources
+      gradebook.db                    nbgrader gradebook + seminar tables (SQLite by default)
+      release/ASSIGNMENT/             the student copy (notebook + public_tests/ + data files)
+      submitted/STUDENT/ASSIGNMENT/   collected notebooks (+ timestamp.txt)
+      autograded/STUDENT/ASSIGNMENT/  graded notebook + result.json (our result record)
+      feedback/STUDENT/ASSIGNMENT/    feedback HTML
+      reports/                        grade reports
+      exchange/                       default nbgrader exchange root for this course
+
+Assignment *sources* (instructor notebooks, tests, manifests) live in the project's `assignments/`
+folder (or the folder the course config names), never inside COURSE/.
+Nobody else concatenates course paths: ask this object.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class CourseDirectory:
+    root: Path
+    source_root: Path = PROJECT_ROOT / "assignments"
+    reference_root: Path = PROJECT_ROOT / "reference_solutions"
+
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root).resolve())
+        object.__setattr__(self, "source_root", Path(self.source_root).resolve())
+        object.__setattr__(self, "reference_root", Path(self.reference_root).resolve())
+
+    # -- sources (read-only, instructor side) -------------------------------------------------
+    def source(self, assignment: str) -> Path:
+        return self.source_root / assignment
+
+    def manifest(self, assignment: str) -> Path:
+        return self.source(assignment) / "manifest.yaml"
+
+    def tests(self, assignment: str, visibility: str | None = None) -> Path:
+        base = self.source(assignment) / "tests"
+        return base / visibility if visibility else base
+
+    def reference_module(self, assignment: str) -> Path:
+        return self.reference_root / f"{assignment}.py"
+
+    # -- course working directory ---------------------------------------------------------------
+    @property
+    def gradebook(self) -> Path:
+        return self.root / "gradebook.db"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.gradebook}"
+
+    @property
+    def nbgrader_config(self) -> Path:
+        return self.root / "nbgrader_config.py"
+
+    @property
+    def exchange(self) -> Path:
+        return self.root / "exchange"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def release(self, assignment: str) -> Path:
+        return self.root / "release" / assignment
+
+    def submitted(self, student_id: str, assignment: str) -> Path:
+        return self.root / "submitted" / student_id / assignment
+
+    def autograded(self, student_id: str, assignment: str) -> Path:
+        return self.root / "autograded" / student_id / assignment
+
+    def result_file(self, student_id: str, assignment: str) -> Path:
+        return self.autograded(student_id, assignment) / "result.json"
+
+    def feedback(self, student_id: str, assignment: str) -> Path:
+        return self.root / "feedback" / student_id / assignment
+
+    def submitted_students(self, assignment: str) -> list[str]:
+        """Student ids with a collected submission of `assignment`, sorted."""
+        base = self.root / "submitted"
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if (p / assignment).is_dir())
+
+    def graded_students(self, assignment: str) -> list[str]:
+        base = self.root / "autograded"
+        if not base.is_dir():
+            return []
+        return sorted(p.name for p in base.iterdir() if (p / assignment / "result.json").is_file())
