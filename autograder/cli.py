@@ -1,0 +1,160 @@
+"""`autograder` command line: parses flags and calls the keyword-only API; nothing else lives here."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import AutograderError
+
+DESCRIPTION = """\
+Autograder for INT3121 (image classification with CNNs).
+
+Typical week:  release -> (students submit) -> collect -> grade -> feedback -> export.
+The course directory (--course, default: the current directory) has nbgrader's layout:
+release/, submitted/, autograded/, feedback/, gradebook.db. Assignment sources are read from the
+project's assignments/ folder, or the one named in COURSE/autograder.yaml.
+"""
+
+
+def _course(args):
+    from .settings import open_course
+    return open_course(args.course)
+
+
+def cmd_release(args) -> int:
+    from .release import release_assignment
+    course, _ = _course(args)
+    report = release_assignment(course=course, assignment=args.assignment, force=args.force)
+    print(f"released {args.assignment} to {course.release(args.assignment)}")
+    for line in getattr(report, "lines", lambda: [])():
+        print(f"  {line}")
+    return 0
+
+
+def cmd_collect(args) -> int:
+    from .collect import collect_submissions
+    course, config = _course(args)
+    roster = Path(args.roster) if args.roster else config.roster
+    report = collect_submissions(course=course, assignment=args.assignment,
+                                 source=Path(args.path) if args.path else None, roster=roster)
+    print(report.summary() if hasattr(report, "summary") else report)
+    return 0
+
+
+def cmd_grade(args) -> int:
+    from .runner import grade_assignment
+    from .settings import GradeSettings, default_workers
+    from .summary import render_summary
+    course, config = _course(args)
+    settings = GradeSettings(course=course, sandbox=args.sandbox or config.sandbox, gpu=args.gpu or config.gpu,
+                             seed=config.seed, threads=config.threads)
+    summary = grade_assignment(settings=settings, assignment=args.assignment, student_ids=args.student or None,
+                               workers=args.workers or default_workers(config), force=args.force,
+                               progress=not args.quiet)
+    print(render_summary(course=course, assignment=args.assignment, summary=summary))
+    return 0
+
+
+def cmd_feedback(args) -> int:
+    from .feedback import write_feedback
+    course, _ = _course(args)
+    paths = write_feedback(course=course, assignment=args.assignment, student_ids=args.student or None)
+    print(f"wrote {len(paths)} feedback page(s) under {course.root / 'feedback'}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    course, _ = _course(args)
+    out = Path(args.output)
+    if args.format in ("moodle", "canvas", "long"):
+        from .reports.cli import export_lms
+        export_lms(course=course, fmt=args.format, out=out)
+    else:
+        from .export import export_scores
+        export_scores(course=course, out=out, assignment=args.assignment, by_task=args.by_task)
+    print(f"wrote {out}")
+    return 0
+
+
+def cmd_check(args) -> int:
+    from .check import check_notebook, render_report
+    report = check_notebook(notebook=Path(args.notebook), tests_dir=args.tests, sandbox=args.sandbox)
+    print(render_report(report))
+    return 0 if report.ok else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="autograder", description=DESCRIPTION,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--course", metavar="DIR", default=None,
+                        help="course working directory (default: current directory)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("release", help="write the student copy of an assignment under release/")
+    p.add_argument("assignment", help="assignment id, e.g. w03_training")
+    p.add_argument("--force", action="store_true", help="overwrite an existing release")
+    p.set_defaults(func=cmd_release)
+
+    p = sub.add_parser("collect", help="collect submissions from the exchange, a folder or a .zip")
+    p.add_argument("assignment")
+    p.add_argument("path", nargs="?", help="folder or .zip of <student_id>[_anything].ipynb (default: exchange)")
+    p.add_argument("--roster", metavar="CSV", help="roster with a student_id column; unknown students are skipped")
+    p.set_defaults(func=cmd_collect)
+
+    p = sub.add_parser("grade", help="grade collected submissions (resumes; --force re-grades)")
+    p.add_argument("assignment")
+    p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
+    p.add_argument("--workers", type=int, default=0, help="parallel kernels (default: number of cores)")
+    p.add_argument("--force", action="store_true", help="re-grade submissions that already have a result")
+    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default=None,
+                   help="auto (default): bubblewrap when available, else resource limits only")
+    p.add_argument("--gpu", action="store_true", help="this runner has a GPU: run the GPU variants of tests")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("feedback", help="write one HTML feedback page per student")
+    p.add_argument("assignment")
+    p.add_argument("--student", action="append", metavar="ID")
+    p.set_defaults(func=cmd_feedback)
+
+    p = sub.add_parser("export", help="export scores as CSV (totals, --by-task, or an LMS format)")
+    p.add_argument("assignment", nargs="?", help="only this assignment (default: all)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.csv")
+    p.add_argument("--by-task", action="store_true",
+                   help="tidy CSV: student_id,assignment,task,score,max_score")
+    p.add_argument("--format", choices=("totals", "moodle", "canvas", "long"), default="totals",
+                   help="totals (default) or an LMS gradebook shape")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("check", help="student's local check: run the notebook and its public tests")
+    p.add_argument("notebook")
+    p.add_argument("--tests", metavar="DIR", help="public tests folder (default: public_tests/ beside it)")
+    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="none")
+    p.set_defaults(func=cmd_check)
+
+    for module in ("seminar", "reports"):
+        try:
+            register = __import__(f"autograder.{module}.cli", fromlist=["register"]).register
+        except (ImportError, AttributeError):
+            continue
+        register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except AutograderError as e:
+        print(f"autograder: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("autograder: interrupted; finished results are saved, run the command again to resume",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+"""One grading job: (assignment, submission notebook, settings) -> SubmissionResult.
+
+A plain function with plain arguments so that any runner (the local pool, a Dask worker, a GPU runner)
+can call it unchanged. It never raises for a bad submission: whatever happens is in the result.
+"""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+from .errors import AutograderError, NotebookInvalid
+from .manifest import Manifest, load_manifest
+from .results import SubmissionResult, TaskResult, write_text_atomic
+from .settings import GradeSettings
+from .testing.plugin import GradingPlugin, run_tests
+
+
+def is_grade_cell(cell) -> bool:
+    """Grade cells hold the in-notebook public checks; the engine never runs them in the kernel."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def prepare_workdir(manifest: Manifest, source_dir: Path) -> Path:
+    """A fresh private folder holding only the files the assignment declares."""
+    workdir = Path(tempfile.mkdtemp(prefix="autograder-work-"))
+    for rel in manifest.files:
+        src = source_dir / rel
+        dst = workdir / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst)
+        else:
+            shutil.copy2(src, dst)
+    return workdir
+
+
+def task_results(manifest: Manifest, plugin: GradingPlugin) -> list[TaskResult]:
+    by_task = {t.name: TaskResult(task=t.name, max_score=t.points, description=t.description)
+               for t in manifest.tasks if not t.gpu}
+    for check in plugin.results:
+        if check.task in by_task:
+            by_task[check.task].checks.append(check)
+    return list(by_task.values())
+
+
+def grade_submission(*, assignment: str, notebook_path: Path | str, settings: GradeSettings,
+                     student_id: str) -> SubmissionResult:
+    """Grade one submission in its own sandboxed kernel; never raises for the submission's faults."""
+    from .execute import execute_notebook
+    from .kernel import SandboxedKernel
+    from .proxy import KernelProxy
+    from .validate import sanitize_submission
+
+    start = time.perf_counter()
+    course = settings.course
+    notebook_path = Path(notebook_path)
+    manifest = load_manifest(course.manifest(assignment))
+    limits = manifest.limits
+    base = dict(student_id=student_id, assignment=assignment)
+    try:
+        sha = file_sha256(notebook_path)
+    except OSError as e:
+        return SubmissionResult.failed(**base, error=f"cannot read the submission: {e}", tasks=manifest.tasks)
+    release_nb = course.release(assignment) / manifest.notebook
+    if not release_nb.is_file():
+        release_nb = course.source(assignment) / manifest.notebook
+    try:
+        nb, notes = sanitize_submission(path=notebook_path, release_notebook=release_nb, max_mb=limits.notebook_mb)
+    except NotebookInvalid as e:
+        return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha)
+
+    timings: dict[str, float] = {}
+    workdir = prepare_workdir(manifest, course.source(assignment))
+    kernel = SandboxedKernel(workdir=workdir, limits=limits, sandbox=settings.sandbox, gpu=settings.gpu,
+                             threads=settings.threads)
+    try:
+        t0 = time.perf_counter()
+        kernel.start()
+        timings["kernel_start"] = time.perf_counter() - t0
+        if kernel.sandbox_note:
+            notes.append(kernel.sandbox_note)
+
+        t0 = time.perf_counter()
+        report = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
+        timings["execute"] = time.perf_counter() - t0
+        notes.extend(report.notes)
+
+        def restore():
+            kernel.restart()
+            execute_notebook(nb, kernel, limits, skip=is_grade_cell)
+
+        proxy = KernelProxy(kernel, restore=restore, limits=limits)
+        plugin = GradingPlugin(student=proxy, reference_path=course.reference_module(assignment),
+                               seed=settings.seed, gpu=settings.gpu)
+        t0 = time.perf_counter()
+        run_tests(test_dirs=[course.tests(assignment, "public"), course.tests(assignment, "hidden")], plugin=plugin)
+        timings["tests"] = time.perf_counter() - t0
+        if plugin.errors:
+            # our side (a broken test file), not the student's: fail loudly but keep the batch going
+            return SubmissionResult.failed(**base, error="grader configuration: " + "; ".join(plugin.errors),
+                                           tasks=manifest.tasks, submission_sha256=sha, notes=notes)
+        if settings.save_notebook:
+            out = course.autograded(student_id, assignment) / manifest.notebook
+            write_text_atomic(out, nbformat.writes(report.notebook))
+        restarts = getattr(proxy, "restarts", 0)
+        if restarts:
+            notes.append(f"the kernel was restarted {restarts} time(s) during testing")
+        return SubmissionResult(**base, status="graded", tasks=task_results(manifest, plugin), notes=notes,
+                                submission_sha256=sha, sandbox=kernel.sandbox_mode,
+                                seconds=round(time.perf_counter() - start, 3),
+                                timings={k: round(v, 3) for k, v in timings.items()})
+    except AutograderError as e:
+        return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha,
+                                       notes=notes, sandbox=kernel.sandbox_mode)
+    finally:
+        kernel.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
+

@@ -1,0 +1,163 @@
+"""The local runner: grade many submissions on a process pool, resumable, with progress.
+
+Results are stored as they arrive (atomic `result.json` per submission, then the gradebook), so a
+killed run loses at most the submissions in flight, and a re-run skips what is already graded for the
+same submission file (same SHA-256) unless forced.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .job import file_sha256, grade_submission
+from .manifest import load_manifest
+from .results import SubmissionResult, load_result, save_result
+from .settings import GradeSettings
+
+
+@dataclass
+class GradeSummary:
+    assignment: str
+    graded: list[SubmissionResult] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)        # already graded, unchanged
+    errors: list[str] = field(default_factory=list)         # student ids whose grading failed
+    seconds: float = 0.0
+
+    @property
+    def results(self) -> list[SubmissionResult]:
+        return self.graded
+
+
+@dataclass(frozen=True)
+class Job:
+    student_id: str
+    assignment: str
+    notebook: Path
+
+
+def run_job(job: Job, settings: GradeSettings) -> SubmissionResult:
+    """Pool entry point: a job that fails in an unexpected way still yields a result."""
+    try:
+        return grade_submission(assignment=job.assignment, notebook_path=job.notebook, settings=settings,
+                                student_id=job.student_id)
+    except Exception as e:  # noqa: BLE001 - the batch must go on; the reason is kept in the result
+        manifest = load_manifest(settings.course.manifest(job.assignment))
+        detail = traceback.format_exception_only(type(e), e)[-1].strip()
+        return SubmissionResult.failed(student_id=job.student_id, assignment=job.assignment,
+                                       error=f"internal grading error: {detail}", tasks=manifest.tasks)
+
+
+def find_jobs(*, settings: GradeSettings, assignment: str, student_ids=None, force=False):
+    """(jobs to run, student ids skipped because already graded for the same file)."""
+    course = settings.course
+    manifest = load_manifest(course.manifest(assignment))
+    wanted = set(student_ids) if student_ids else None
+    jobs, skipped = [], []
+    for sid in course.submitted_students(assignment):
+        if wanted is not None and sid not in wanted:
+            continue
+        nb = course.submitted(sid, assignment) / manifest.notebook
+        if not nb.is_file():
+            candidates = sorted(course.submitted(sid, assignment).glob("*.ipynb"))
+            if not candidates:
+                continue
+            nb = candidates[0]
+        if not force:
+            old = load_result(course.result_file(sid, assignment))
+            if old is not None and old.status == "graded" and old.submission_sha256 == file_sha256(nb):
+                skipped.append(sid)
+                continue
+        jobs.append(Job(student_id=sid, assignment=assignment, notebook=nb))
+    return jobs, skipped
+
+
+def store(settings: GradeSettings, result: SubmissionResult) -> None:
+    """Persist one result: result.json first (the source of truth), then the gradebook."""
+    from .gradebook import record_result
+    course = settings.course
+    save_result(course.result_file(result.student_id, result.assignment), result)
+    record_result(course=course, result=result)
+
+
+def grade_assignment(*, settings: GradeSettings, assignment: str, student_ids=None, workers: int = 1,
+                     force: bool = False, progress: bool = True) -> GradeSummary:
+    """Grade every collected submission of `assignment`; returns what was graded and skipped."""
+    start = time.perf_counter()
+    jobs, skipped = find_jobs(settings=settings, assignment=assignment, student_ids=student_ids, force=force)
+    summary = GradeSummary(assignment=assignment, skipped=skipped)
+    bar = _progress(total=len(jobs), enabled=progress, desc=f"grading {assignment}")
+    try:
+        if workers <= 1 or len(jobs) <= 1:
+            for job in jobs:
+                _finish(settings, summary, run_job(job, settings), bar)
+        else:
+            _run_pool(settings, summary, jobs, workers, bar)
+    finally:
+        bar.close()
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _finish(settings, summary, result, bar):
+    store(settings, result)
+    summary.graded.append(result)
+    if result.status != "graded":
+        summary.errors.append(result.student_id)
+    bar.set_postfix_str(f"{result.student_id}: {result.score:g}/{result.max_score:g}")
+    bar.update(1)
+
+
+def _run_pool(settings, summary, jobs, workers, bar):
+    """Run jobs on a pool; if a worker process dies, the pool is rebuilt and the rest goes on."""
+    pending = list(jobs)
+    ctx = multiprocessing.get_context("spawn")
+    while pending:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=ctx) as pool:
+            futures = {pool.submit(run_job, job, settings): job for job in pending}
+            pending = []
+            broken = False
+            while futures:
+                done, _ = wait(futures, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    job = futures.pop(fut)
+                    try:
+                        result = fut.result()
+                    except BrokenProcessPool:
+                        broken = True
+                        pending.append(job)
+                        continue
+                    _finish(settings, summary, result, bar)
+            if broken and pending:
+                # the pool cannot tell which job killed it: retry each alone, isolating the culprit
+                for job in pending:
+                    _finish(settings, summary, _run_isolated(job, settings, ctx), bar)
+                pending = []
+
+
+def _run_isolated(job, settings, ctx) -> SubmissionResult:
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        try:
+            return pool.submit(run_job, job, settings).result()
+        except BrokenProcessPool:
+            manifest = load_manifest(settings.course.manifest(job.assignment))
+            return SubmissionResult.failed(student_id=job.student_id, assignment=job.assignment,
+                                           error="the grading process crashed on this submission",
+                                           tasks=manifest.tasks)
+
+
+class _NoBar:
+    def update(self, n=1): pass
+    def set_postfix_str(self, s): pass
+    def close(self): pass
+
+
+def _progress(*, total: int, enabled: bool, desc: str):
+    if not enabled or total == 0:
+        return _NoBar()
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit="nb", dynamic_ncols=True)

@@ -1,0 +1,94 @@
+"""Grading settings and the course configuration file (`COURSE/autograder.yaml`, optional).
+
+Example `autograder.yaml` (every key optional)::
+
+    course_id: INT3121
+    assignments: /path/to/assignments          # where assignment sources live (default: the project's)
+    reference_solutions: /path/to/reference_solutions
+    roster: roster.csv                         # relative to the course dir
+    sandbox: auto                              # auto | bwrap | none
+    workers: 2                                 # default: number of cores
+    gpu: false                                 # this runner has a GPU (run @gpu tests instead of @cpu_only)
+    seed: 3121                                 # seed for generated test inputs
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+import yaml
+
+from .coursedir import PROJECT_ROOT, CourseDirectory
+from .errors import ConfigError
+
+CONFIG_NAME = "autograder.yaml"
+SANDBOX_MODES = ("auto", "bwrap", "none")
+
+
+@dataclass(frozen=True)
+class CourseConfig:
+    course_id: str = "INT3121"                                  # nbgrader course id (exchange folder name)
+    assignments: Path = PROJECT_ROOT / "assignments"            # assignment sources
+    reference_solutions: Path = PROJECT_ROOT / "reference_solutions"  # reference modules, one per assignment
+    roster: Path | None = None                                  # CSV with a student_id column
+    sandbox: str = "auto"                                       # auto | bwrap | none
+    workers: int = 0                                            # 0 = number of cores
+    gpu: bool = False                                           # GPU runner: gpu tests replace cpu_only twins
+    seed: int = 3121                                            # base seed for generated test inputs
+    threads: int = 1                                            # intra-op threads per kernel
+
+
+@dataclass(frozen=True)
+class GradeSettings:
+    """Everything a grading job needs besides the assignment id and the submission path."""
+    course: CourseDirectory
+    sandbox: str = "auto"
+    gpu: bool = False
+    seed: int = 3121
+    threads: int = 1
+    save_notebook: bool = True            # write the executed notebook to autograded/
+
+    def with_(self, **changes) -> "GradeSettings":
+        return replace(self, **changes)
+
+
+def load_course_config(course_root: Path | str) -> CourseConfig:
+    """Read COURSE/autograder.yaml if present; unknown keys are rejected with the file named."""
+    root = Path(course_root)
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        return CourseConfig()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise ConfigError(f"not valid YAML: {getattr(e, 'problem', e)}", file=str(path),
+                          where=f"line {mark.line + 1}" if mark else None) from None
+    if not isinstance(data, dict):
+        raise ConfigError("expected a mapping of settings", file=str(path))
+    allowed = {f.name for f in fields(CourseConfig)}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}",
+                          file=str(path))
+    for key in ("assignments", "reference_solutions", "roster"):
+        if data.get(key) is not None:
+            p = Path(str(data[key])).expanduser()
+            data[key] = p if p.is_absolute() else (root / p)
+    if data.get("sandbox", "auto") not in SANDBOX_MODES:
+        raise ConfigError(f"sandbox must be one of {', '.join(SANDBOX_MODES)}, got {data['sandbox']!r}",
+                          file=str(path), where="sandbox")
+    return CourseConfig(**data)
+
+
+def open_course(course_root: Path | str | None) -> tuple[CourseDirectory, CourseConfig]:
+    """The course directory object and its configuration."""
+    root = Path(course_root or ".")
+    config = load_course_config(root)
+    course = CourseDirectory(root=root, source_root=config.assignments, reference_root=config.reference_solutions)
+    return course, config
+
+
+def default_workers(config: CourseConfig) -> int:
+    return config.workers or (os.cpu_count() or 1)

@@ -1,0 +1,36 @@
+"""The text summary printed after a grading run (data in, text out)."""
+from __future__ import annotations
+
+from .coursedir import CourseDirectory
+from .results import load_result
+
+
+def summary_rows(*, course: CourseDirectory, assignment: str) -> list[dict]:
+    rows = []
+    for sid in course.graded_students(assignment):
+        result = load_result(course.result_file(sid, assignment))
+        if result is None:
+            continue
+        lost = [f"{t.task} -{t.max_score - t.score:g}" for t in result.tasks if t.score < t.max_score]
+        rows.append({"student_id": sid, "score": result.score, "max_score": result.max_score,
+                     "status": result.status, "lost": ", ".join(lost) if result.status == "graded" else result.error,
+                     "seconds": result.seconds})
+    return rows
+
+
+def render_summary(*, course: CourseDirectory, assignment: str, summary=None) -> str:
+    rows = summary_rows(course=course, assignment=assignment)
+    width = max([len("student")] + [len(r["student_id"]) for r in rows])
+    lines = [f"{'student':<{width}}  {'score':>7}  {'status':<7}  {'time':>6}  lost points",
+             f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 6}  {'-' * 40}"]
+    for r in rows:
+        lost = r["lost"] if len(r["lost"]) <= 100 else r["lost"][:97] + "..."
+        lines.append(f"{r['student_id']:<{width}}  {r['score']:>7.4g}  {r['status']:<7}  {r['seconds']:>5.1f}s  {lost}")
+    if summary is not None:
+        lines.append("")
+        lines.append(f"{len(summary.graded)} graded now, {len(summary.skipped)} unchanged (kept), "
+                     f"{len(summary.errors)} could not be graded; {summary.seconds:.1f} s")
+    if rows:
+        mean = sum(r["score"] for r in rows) / len(rows)
+        lines.append(f"class mean {mean:.1f} over {len(rows)} submission(s)")
+    return "\n".join(lines)
