@@ -67,13 +67,20 @@ def _task_marker(item) -> tuple[str, float]:
     return str(mark.args[0]), float(points)
 
 
+def _is_check_failure(exc) -> bool:
+    try:
+        from .checks import CheckFailed
+    except ImportError:  # pragma: no cover - checks.py ships with the package
+        return False
+    return isinstance(exc, CheckFailed)
+
+
 def failure_message(excinfo, visibility: str) -> str:
     """One readable line (or a few) for a failed test; hidden tests never show their code or values."""
     exc = excinfo.value
     if isinstance(exc, StudentCodeError):
         return exc.feedback
-    from .checks import CheckFailed  # local: checks.py is content-side and may import heavier things
-    if isinstance(exc, CheckFailed):
+    if _is_check_failure(exc):
         return str(exc)
     if isinstance(exc, AssertionError):
         first = str(exc).split("\n", 1)[0].strip()
@@ -148,10 +155,16 @@ class GradingPlugin:
         return np.random.default_rng([self.seed, zlib.crc32(_test_id(request.node).encode())])
 
     # -- outcomes -------------------------------------------------------------------------------------
-    @pytest.hookimpl(hookwrapper=True)
+    @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        report = outcome.get_result()
+        report = yield
+        try:
+            self._record(item, call, report)
+        except Exception as e:  # noqa: BLE001 - a reporting bug must not abort the whole run
+            self.errors.append(f"could not record {item.nodeid}: {type(e).__name__}: {e}")
+        return report
+
+    def _record(self, item, call, report):
         meta = item.stash.get(_META, None)
         if meta is None:
             return

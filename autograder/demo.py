@@ -1,0 +1,105 @@
+"""`make demo`: the whole week on the bundled example course, with the embedded defaults.
+
+release w03_training -> collect the bundled submissions (with the roster) -> grade on the local pool
+-> feedback pages -> CSV exports -> summary table, checked against the examples' expected scores.
+The course directory is `.demo/course` (recreated each run). Usage: ``python -m autograder.demo``.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+
+from .coursedir import PROJECT_ROOT
+
+ASSIGNMENT = "w03_training"
+EXAMPLES = PROJECT_ROOT / "course" / "examples" / ASSIGNMENT
+ROSTER = PROJECT_ROOT / "course" / "roster.csv"
+
+
+def expected_mismatches(*, course, assignment: str, expected_file: Path) -> list[str]:
+    """Compare stored results with EXPECTED.yaml (student -> total and tasks that lose points)."""
+    from .results import load_result
+    if not expected_file.is_file():
+        return []
+    expected = yaml.safe_load(expected_file.read_text(encoding="utf-8")) or {}
+    problems = []
+    for sid, spec in (expected.get("students") or expected).items():
+        sid = str(sid)
+        result = load_result(course.result_file(sid, assignment))
+        if result is None:
+            problems.append(f"{sid}: no result")
+            continue
+        want = float(spec["total"]) if isinstance(spec, dict) else float(spec)
+        if abs(result.score - want) > 1e-6:
+            lost = {t.task: t.messages for t in result.tasks if t.score < t.max_score}
+            problems.append(f"{sid}: got {result.score:g}, expected {want:g}; lost in {sorted(lost)}")
+    return problems
+
+
+def run_demo(*, root: Path, workers: int | None = None) -> int:
+    from .collect import collect_submissions
+    from .export import export_scores
+    from .feedback import write_feedback
+    from .release import release_assignment
+    from .runner import grade_assignment
+    from .settings import GradeSettings, default_workers, open_course
+    from .summary import render_summary
+
+    if root.exists():
+        shutil.rmtree(root)
+    root.mkdir(parents=True)
+    (root / "autograder.yaml").write_text(f"course_id: INT3121\nroster: {ROSTER}\n", encoding="utf-8")
+    course, config = open_course(root)
+
+    print(f"== release {ASSIGNMENT}")
+    release_assignment(course=course, assignment=ASSIGNMENT, force=True)
+    print(f"   student copy: {course.release(ASSIGNMENT)}")
+
+    print(f"== collect from {EXAMPLES.relative_to(PROJECT_ROOT)} (roster {ROSTER.relative_to(PROJECT_ROOT)})")
+    report = collect_submissions(course=course, assignment=ASSIGNMENT, source=EXAMPLES, roster=config.roster)
+    print("   " + (report.summary() if hasattr(report, "summary") else str(report)).replace("\n", "\n   "))
+
+    workers = workers or default_workers(config)
+    print(f"== grade on the local pool ({workers} workers, sandbox: {config.sandbox})")
+    settings = GradeSettings(course=course, sandbox=config.sandbox, seed=config.seed, threads=config.threads)
+    summary = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=workers)
+
+    print("== feedback and exports")
+    pages = write_feedback(course=course, assignment=ASSIGNMENT)
+    totals = export_scores(course=course, out=root / "scores.csv", assignment=ASSIGNMENT)
+    by_task = export_scores(course=course, out=root / "scores_by_task.csv", assignment=ASSIGNMENT, by_task=True)
+    print(f"   {len(pages)} feedback pages under {root / 'feedback'}; {totals}; {by_task}")
+
+    print()
+    print(render_summary(course=course, assignment=ASSIGNMENT, summary=summary))
+    problems = expected_mismatches(course=course, assignment=ASSIGNMENT, expected_file=EXAMPLES / "EXPECTED.yaml")
+    print()
+    if problems:
+        print("DIFFERENT FROM EXPECTED:")
+        for p in problems:
+            print(f"  {p}")
+        return 1
+    print("all example submissions scored as expected (course/examples/w03_training/EXPECTED.yaml)")
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.demo", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--root", default=str(PROJECT_ROOT / ".demo" / "course"), help="course dir to (re)create")
+    parser.add_argument("--workers", type=int, default=None)
+    args = parser.parse_args(argv)
+    from .errors import AutograderError
+    try:
+        return run_demo(root=Path(args.root), workers=args.workers)
+    except AutograderError as e:
+        print(f"demo: error: {e}", file=sys.stderr)
+        return e.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
