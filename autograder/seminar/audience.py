@@ -1,0 +1,128 @@
+"""Audience comments: import the comment form export and decide which votes count.
+
+Export (CSV, any of `,` `;` tab; BOM ok): rater (student ID or university e-mail), group, score, comment,
+optionally name and timestamp. Rules for the audience criterion (applied again at every aggregation,
+so a later change of group membership is taken into account):
+
+  * a row with an unknown group, an empty rater or a score that is not a number in [0, max_points]
+    rejects the whole import (every such row is listed);
+  * self-votes (the rater is a member of the group) are stored but do not count;
+  * at most one vote per rater per group: the last row of the export counts (forms export in
+    submission order, so a rater's correction wins); earlier rows are stored as `duplicate`;
+  * the criterion's score is the mean of the counted votes; no counted vote -> criterion missing.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ImportRejected
+from . import csvio
+from .rubric import Rubric
+from .store import AudienceVote, Group, load_groups, open_db, replace_audience, save_rubric
+
+AUDIENCE_COLUMNS = {
+    "rater": ("rater id", "student id", "your student id", "mssv", "mã sinh viên", "email", "email address",
+              "người đánh giá", "reviewer"),
+    "group": ("group name", "presenting group", "nhóm", "nhóm trình bày", "team"),
+    "score": ("điểm", "rating", "points", "mark"),
+    "comment": ("comments", "nhận xét", "feedback", "ý kiến"),
+    "name": ("full name", "họ và tên", "họ tên", "your name"),
+}
+
+
+@dataclass(frozen=True)
+class AudienceImport:
+    votes: list[AudienceVote]
+    counted: int
+    self_votes: int
+    duplicates: int
+
+
+def group_key(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip().casefold()
+
+
+def rater_id(raw: str, *, width: int | None) -> str:
+    """A student ID from a rater cell: '16022417', '1.6022417E7' or '16022417@vnu.edu.vn'."""
+    text = raw.strip()
+    local = text.split("@", 1)[0] if "@" in text else text
+    cleaned = csvio.clean_id(local, width=width)
+    return cleaned if cleaned.isdigit() else text.casefold()
+
+
+def classify(votes: list[AudienceVote], groups: dict[str, Group]) -> list[AudienceVote]:
+    """Set each vote's status: self_vote, duplicate (an earlier row of the same rater and group) or valid."""
+    members = {g: set(grp.members) for g, grp in groups.items()}
+    last_row: dict[tuple[str, str], int] = {}
+    for v in votes:
+        last_row[(v.group, v.rater)] = max(v.row, last_row.get((v.group, v.rater), v.row))
+    out = []
+    for v in votes:
+        if v.rater in members.get(v.group, ()):
+            status = "self_vote"
+        elif last_row[(v.group, v.rater)] != v.row:
+            status = "duplicate"
+        else:
+            status = "valid"
+        out.append(AudienceVote(group=v.group, rater=v.rater, score=v.score, row=v.row, status=status,
+                                comment=v.comment, rater_name=v.rater_name))
+    return out
+
+
+def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group]) -> list[AudienceVote]:
+    """Read and validate the export; ImportRejected lists every bad row (row number and column)."""
+    crit = rubric.audience_criterion
+    if crit is None:
+        raise ImportRejected(f"rubric {rubric.name!r} has no criterion with source: audience", file=str(path))
+    if not groups:
+        raise ImportRejected(f"no groups are stored for {rubric.assessment!r}", file=str(path),
+                             hint="run `autograder groups import` first")
+    table = csvio.read_table(path, aliases=AUDIENCE_COLUMNS, required=("rater", "group", "score"))
+    width = csvio.id_width([s for g in groups.values() for s in g.members])
+    by_key = {group_key(name): name for name in groups}
+    votes, problems = [], []
+    for r in table.rows:
+        bad = []
+        rater = rater_id(r.get("rater"), width=width) if r.get("rater") else ""
+        if not rater:
+            bad.append("column 'rater': empty; every vote needs the rater's student ID")
+        group = by_key.get(group_key(r.get("group")))
+        if group is None:
+            close = difflib.get_close_matches(r.get("group"), list(groups), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known groups: {', '.join(groups)}"
+            bad.append(f"column 'group': unknown group {r.get('group')!r}; {hint}")
+        try:
+            score = csvio.parse_number(r.get("score"))
+            if score is None:
+                bad.append("column 'score': empty")
+            elif not 0 <= score <= crit.max_points:
+                bad.append(f"column 'score': {r.get('score')!r} is out of range 0-{crit.max_points:g}")
+        except ValueError:
+            bad.append(f"column 'score': {r.get('score')!r} is not a number")
+            score = None
+        if bad:
+            problems.extend((r.number, msg) for msg in bad)
+            continue
+        votes.append(AudienceVote(group=group, rater=rater, score=score, row=r.number, comment=r.get("comment"),
+                                  rater_name=r.get("name")))
+    if problems:
+        raise ImportRejected(f"{len({p[0] for p in problems})} bad row(s); nothing was imported", file=str(path),
+                             problems=problems, hint=None)
+    return classify(votes, groups)
+
+
+def import_audience(db_url: str, *, rubric: Rubric, path: Path | str) -> AudienceImport:
+    """Validate the whole export, then replace the stored audience votes in one transaction."""
+    with open_db(db_url) as engine:
+        with engine.connect() as conn:
+            groups = load_groups(conn, assessment=rubric.assessment)
+        votes = parse_audience(path, rubric=rubric, groups=groups)
+        with engine.begin() as conn:
+            save_rubric(conn, rubric=rubric)
+            replace_audience(conn, assessment=rubric.assessment, votes=votes)
+    return AudienceImport(votes=votes, counted=sum(v.status == "valid" for v in votes),
+                          self_votes=sum(v.status == "self_vote" for v in votes),
+                          duplicates=sum(v.status == "duplicate" for v in votes))

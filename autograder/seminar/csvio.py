@@ -1,0 +1,171 @@
+"""Reading the CSV files people actually send: spreadsheet and form exports.
+
+Handles a UTF-8 BOM, UTF-16 "Unicode text" exports, `,` / `;` / tab separators (chosen from the header
+line), cells with trailing spaces, blank lines, and student IDs that a spreadsheet turned into numbers
+("1.6022417E7", "16022417.0", "'016022417", leading zeros dropped). Row numbers are the spreadsheet's:
+the header is row 1, the first data row is row 2.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from ..errors import InputError
+
+DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int                     # spreadsheet row number (header = 1)
+    values: dict[str, str]          # canonical column name -> stripped cell text ("" when missing)
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "")
+
+
+@dataclass(frozen=True)
+class Table:
+    path: str
+    delimiter: str
+    columns: tuple[str, ...]        # canonical names, in file order
+    rows: tuple[Row, ...] = field(default_factory=tuple)
+
+
+def header_key(text: str) -> str:
+    """Canonical form of a header cell: NFC, case-folded, `_`/`-`/spaces collapsed to one space."""
+    text = unicodedata.normalize("NFC", text).strip().strip('"').casefold()
+    return re.sub(r"[\s_\-]+", " ", text).strip()
+
+
+def decode(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise InputError(f"not UTF-8 text (byte {e.start})", file=str(path),
+                         hint="save it again as 'CSV UTF-8 (Comma delimited)'") from None
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def read_table(path: Path | str, *, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...] = (),
+               keep_other: bool = False) -> Table:
+    """Read `path` into a Table whose columns are renamed to the keys of `aliases`.
+
+    `aliases` maps a canonical column name to accepted header spellings (compared with `header_key`).
+    Missing `required` columns raise InputError naming the file and the headers found.
+    With `keep_other`, unknown columns are kept under their `header_key`.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError("file not found", file=str(path))
+    text = decode(path).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    first = next((ln for ln in lines if ln.strip()), "")
+    if not first:
+        raise InputError("the file is empty", file=str(path))
+    delimiter = sniff_delimiter(first)
+    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return table_from_records(records, path=str(path), delimiter=delimiter, aliases=aliases, required=required,
+                              keep_other=keep_other)
+
+
+def table_from_records(records: list[list[str]], *, path: str, delimiter: str, aliases: dict[str, tuple[str, ...]],
+                       required: tuple[str, ...] = (), keep_other: bool = False) -> Table:
+    """Like `read_table`, from already split records (CSV rows or spreadsheet rows)."""
+    start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
+    if start is None:
+        raise InputError("the file is empty", file=path)
+    header = records[start]
+    lookup = {header_key(a): canon for canon, names in aliases.items() for a in (canon, *names)}
+    columns: list[str | None] = []
+    for cell in header:
+        key = header_key(cell)
+        canon = lookup.get(key) or (key if keep_other and key else None)
+        if canon in columns and canon is not None:
+            raise InputError(f"column {cell.strip()!r} appears twice", file=path, where=f"row {start + 1}")
+        columns.append(canon)
+    missing = [c for c in required if c not in columns]
+    if missing:
+        found = ", ".join(repr(c.strip()) for c in header)
+        wanted = "; ".join(f"{c!r} (or {', '.join(map(repr, aliases.get(c, ())))})" if aliases.get(c) else repr(c)
+                           for c in missing)
+        raise InputError(f"missing column(s) {wanted}; found {found} (separator {delimiter!r})",
+                         file=path, where=f"row {start + 1}", hint="rename the header cells or export again")
+    rows = []
+    for offset, rec in enumerate(records[start + 1:], start=start + 2):
+        if not any(c.strip() for c in rec):
+            continue
+        values = {c: "" for c in columns if c}
+        for canon, cell in zip(columns, rec):
+            if canon:
+                values[canon] = unicodedata.normalize("NFC", cell).strip()
+        rows.append(Row(number=offset, values=values))
+    return Table(path=path, delimiter=delimiter, columns=tuple(c for c in columns if c), rows=tuple(rows))
+
+
+_NUMERIC_ID = re.compile(r"^[+]?\d+(\.\d*)?([eE][+]?\d+)?$")
+
+
+def clean_id(raw: str, *, width: int | None = None) -> str:
+    """A student ID as a string: spreadsheet number forms undone, leading zeros restored to `width`.
+
+    >>> clean_id("1.6022417E7"), clean_id("16022417.0"), clean_id("'016022417"), clean_id("16022417", width=9)
+    ('16022417', '16022417', '016022417', '016022417')
+    """
+    text = unicodedata.normalize("NFKC", str(raw)).strip().strip('"').lstrip("'").strip()
+    text = text.replace("\u00a0", "").replace(" ", "")
+    if _NUMERIC_ID.match(text) and not text.isdigit():
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return text
+        if value == value.to_integral_value():
+            text = str(int(value))
+    if width and text.isdigit() and len(text) < width:
+        text = text.zfill(width)
+    return text
+
+
+def id_width(ids) -> int | None:
+    """The usual length of the all-digit IDs in a roster (None when there are none)."""
+    lengths = Counter(len(i) for i in ids if i.isdigit())
+    return max(lengths, key=lambda n: (lengths[n], n)) if lengths else None
+
+
+def parse_number(text: str) -> float | None:
+    """'7.5', '7,5' (Vietnamese/European decimal comma), ' 8 ' -> float; '' -> None; raises ValueError."""
+    text = text.strip().replace("\u00a0", "")
+    if not text:
+        return None
+    if re.fullmatch(r"[+-]?\d+,\d+", text):
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def split_ids(cell: str) -> list[str]:
+    """Member IDs from one cell: separated by commas, semicolons, slashes, spaces or new lines."""
+    return [p for p in re.split(r"[,;/\s|]+", cell) if p.strip()]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = True) -> Path:
+    """Write a CSV that Excel opens correctly (UTF-8 with BOM, comma separated)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
