@@ -1,0 +1,160 @@
+"""Hidden checks for week 3 optimizer steps, backprop and batchnorm: random inputs vs the reference."""
+import numpy as np
+import pytest
+
+from autograder.testing.checks import expect_array, expect_tuple, expect_unchanged
+
+TOL = dict(rtol=1e-6, atol=1e-9)
+SHAPES = ((5,), (3, 4), (1, 1), (2, 3, 2))
+
+
+def _arrays(rng, shape, n, positive=()):
+    out = [rng.normal(size=shape) for _ in range(n)]
+    for i in positive:
+        out[i] = np.abs(out[i])
+    return out
+
+
+def _compare(student, reference, name, args, names, context):
+    got = getattr(student, name)(*args)
+    want = getattr(reference, name)(*args)
+    if isinstance(want, tuple):
+        expect_tuple(got, want, **TOL, what=f"{name}(...) {context}", names=names)
+    else:
+        expect_array(got, want, **TOL, what=f"{name}(...) {context}")
+
+
+def _no_mutation(student, name, args, names):
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    _, after = student.call_with_args(name, *copies)
+    expect_unchanged(tuple(args), tuple(after)[:len(args)], what=name, names=names)
+
+
+@pytest.mark.task("sgd_step", points=2)
+def test_sgd_step_random(student, reference, rng):
+    for shape in SHAPES:
+        w, g = _arrays(rng, shape, 2)
+        _compare(student, reference, "sgd_step", (w, g, float(rng.uniform(1e-4, 1))), None, f"on shape {shape}")
+    w, g = _arrays(rng, (4, 2), 2)
+    _no_mutation(student, "sgd_step", (w, g, 0.05), ("w", "g", "lr"))
+
+
+@pytest.mark.task("momentum_step", points=2)
+def test_momentum_step_random(student, reference, rng):
+    for shape in SHAPES:
+        w, g, v = _arrays(rng, shape, 3)
+        args = (w, g, v, float(rng.uniform(1e-3, 0.5)), float(rng.uniform(0.5, 0.99)))
+        _compare(student, reference, "momentum_step", args, ("w_new", "v_new"), f"on shape {shape}")
+
+
+@pytest.mark.task("momentum_step", points=1)
+def test_momentum_step_no_mutation(student, rng):
+    w, g, v = _arrays(rng, (3, 3), 3)
+    _no_mutation(student, "momentum_step", (w, g, v, 0.1, 0.9), ("w", "g", "v", "lr", "gamma"))
+
+
+@pytest.mark.task("momentum_step", points=1)
+def test_momentum_step_gamma_zero(student, reference, rng):
+    w, g, v = _arrays(rng, (6,), 3)
+    _compare(student, reference, "momentum_step", (w, g, v, 0.1, 0.0), ("w_new", "v_new"),
+             "with gamma=0 (plain gradient descent)")
+
+
+@pytest.mark.task("adagrad_step", points=3)
+def test_adagrad_step_random(student, reference, rng):
+    for shape in SHAPES:
+        w, g, cache = _arrays(rng, shape, 3, positive=(2,))
+        args = (w, g, cache, float(rng.uniform(1e-3, 0.5)), float(rng.choice([1e-8, 1e-6, 0.1])))
+        _compare(student, reference, "adagrad_step", args, ("w_new", "cache_new"), f"on shape {shape}")
+    w, g = _arrays(rng, (4,), 2)
+    _compare(student, reference, "adagrad_step", (w, g, np.zeros(4), 0.01, 1e-7), ("w_new", "cache_new"),
+             "from a zero cache")
+
+
+@pytest.mark.task("adagrad_step", points=1)
+def test_adagrad_step_no_mutation(student, rng):
+    w, g, cache = _arrays(rng, (2, 5), 3, positive=(2,))
+    _no_mutation(student, "adagrad_step", (w, g, cache, 0.1, 1e-8), ("w", "g", "cache", "lr", "eps"))
+
+
+@pytest.mark.task("rmsprop_step", points=2)
+def test_rmsprop_step_random(student, reference, rng):
+    for shape in SHAPES:
+        w, g, cache = _arrays(rng, shape, 3, positive=(2,))
+        args = (w, g, cache, float(rng.uniform(1e-4, 0.1)), float(rng.uniform(0.8, 0.999)), 1e-8)
+        _compare(student, reference, "rmsprop_step", args, ("w_new", "cache_new"), f"on shape {shape}")
+
+
+@pytest.mark.task("rmsprop_step", points=1)
+def test_rmsprop_step_beta_edges(student, reference, rng):
+    w, g, cache = _arrays(rng, (5,), 3, positive=(2,))
+    for beta in (0.0, 1.0):
+        _compare(student, reference, "rmsprop_step", (w, g, cache, 0.01, beta, 1e-8), ("w_new", "cache_new"),
+                 f"with beta={beta:g}")
+
+
+@pytest.mark.task("rmsprop_step", points=1)
+def test_rmsprop_step_no_mutation(student, rng):
+    w, g, cache = _arrays(rng, (3, 2), 3, positive=(2,))
+    _no_mutation(student, "rmsprop_step", (w, g, cache, 0.01, 0.9, 1e-8), ("w", "g", "cache", "lr", "beta", "eps"))
+
+
+@pytest.mark.task("adam_step", points=3)
+def test_adam_step_random(student, reference, rng):
+    for shape in SHAPES:
+        w, g, m, v = _arrays(rng, shape, 4, positive=(3,))
+        t = int(rng.integers(1, 50))
+        args = (w, g, 0.1 * m, 0.01 * v, t, float(rng.uniform(1e-4, 1e-2)), 0.9, 0.999, 1e-8)
+        _compare(student, reference, "adam_step", args, ("w_new", "m_new", "v_new"), f"on shape {shape}, t={t}")
+
+
+@pytest.mark.task("adam_step", points=1)
+def test_adam_step_other_betas_and_late_steps(student, reference, rng):
+    w, g, m, v = _arrays(rng, (7,), 4, positive=(3,))
+    for t, beta1, beta2 in ((2, 0.5, 0.9), (1000, 0.9, 0.999), (3, 0.0, 0.99)):
+        args = (w, g, m, v, t, 0.01, beta1, beta2, 1e-7)
+        _compare(student, reference, "adam_step", args, ("w_new", "m_new", "v_new"),
+                 f"with t={t}, beta1={beta1:g}, beta2={beta2:g}")
+
+
+@pytest.mark.task("adam_step", points=1)
+def test_adam_step_no_mutation(student, rng):
+    w, g, m, v = _arrays(rng, (4, 3), 4, positive=(3,))
+    _no_mutation(student, "adam_step", (w, g, m, v, 5, 0.001, 0.9, 0.999, 1e-8),
+                 ("w", "g", "m", "v", "t", "lr", "beta1", "beta2", "eps"))
+
+
+@pytest.mark.task("backprop_example", points=2)
+def test_backprop_random(student, reference, rng):
+    cases = [tuple(float(v) for v in rng.normal(scale=5, size=3)) for _ in range(3)]
+    cases.append(tuple(int(v) for v in rng.integers(-9, 10, size=3)))
+    for x, y, z in cases:
+        expect_tuple(student.backprop_example(x, y, z), reference.backprop_example(x, y, z), **TOL,
+                     what=f"backprop_example({x:.4g}, {y:.4g}, {z:.4g})", names=("f", "dfdx", "dfdy", "dfdz"))
+
+
+@pytest.mark.task("batchnorm_forward", points=3)
+def test_batchnorm_random(student, reference, rng):
+    for n, d in ((8, 3), (64, 10), (2, 1), (5, 4)):
+        x = rng.normal(loc=rng.uniform(-5, 5), scale=rng.uniform(0.1, 10), size=(n, d))
+        gamma, beta = rng.uniform(0.5, 2, size=d), rng.normal(size=d)
+        eps = float(rng.choice([1e-3, 1e-5]))
+        expect_array(student.batchnorm_forward(x, gamma, beta, eps), reference.batchnorm_forward(x, gamma, beta, eps),
+                     **TOL, what=f"batchnorm_forward on x of shape {(n, d)} (eps={eps:g})")
+
+
+@pytest.mark.task("batchnorm_forward", points=1)
+def test_batchnorm_edge_cases(student, reference, rng):
+    x = rng.normal(size=(6, 3))
+    cases = {"gamma=0, beta=1": (x, np.zeros(3), np.ones(3)),
+             "a single sample (N=1)": (x[:1], np.ones(3), np.full(3, 0.5)),
+             "a constant feature": (np.column_stack([x[:, 0], np.full(6, 2.0)]), np.ones(2), np.zeros(2))}
+    for context, args in cases.items():
+        expect_array(student.batchnorm_forward(*args), reference.batchnorm_forward(*args), **TOL,
+                     what=f"batchnorm_forward with {context}")
+
+
+@pytest.mark.task("batchnorm_forward", points=1)
+def test_batchnorm_no_mutation(student, rng):
+    x, gamma, beta = rng.normal(size=(5, 4)), rng.uniform(0.5, 2, size=4), rng.normal(size=4)
+    _no_mutation(student, "batchnorm_forward", (x, gamma, beta, 1e-3), ("x", "gamma", "beta", "eps"))

@@ -1,0 +1,137 @@
+"""Hidden checks for week 3 random search (calls counted by the grader) and training (accuracy measured by
+the grader on held-out digits the student's code never sees)."""
+import itertools
+
+import numpy as np
+import pytest
+
+from autograder.proxy import Callback
+from autograder.testing.checks import describe, expect_equal, expect_true
+
+
+def _random_space(rng):
+    pools = {"lr": [0.3, 0.1, 0.03, 0.01, 0.003, 0.001], "batch_size": [16, 32, 64, 128, 256],
+             "optimizer": ["sgd", "adam", "rmsprop", "adagrad"], "dropout": [0.0, 0.25, 0.5],
+             "units": [8, 16, 32, 64, 128, 256, 512]}
+    names = [str(n) for n in rng.choice(sorted(pools), size=int(rng.integers(1, len(pools) + 1)), replace=False)]
+    return {n: [pools[n][i] for i in sorted(rng.choice(len(pools[n]), size=int(rng.integers(1, len(pools[n]) + 1)),
+                                                        replace=False))] for n in names}
+
+
+class Recorder:
+    """A grader-side objective: a fixed random score per combination; records every call."""
+
+    def __init__(self, space, rng):
+        self.space = space
+        combos = list(itertools.product(*(range(len(c)) for c in space.values())))
+        self.table = dict(zip(combos, rng.permutation(len(combos)) / len(combos) + rng.uniform(-1, 1)))
+        self.calls = []
+
+    def score(self, params):
+        try:
+            key = tuple(self.space[name].index(params[name]) for name in self.space)
+        except (KeyError, ValueError, TypeError):
+            return 1e9
+        return float(self.table[key])
+
+    def __call__(self, params):
+        self.calls.append(dict(params) if isinstance(params, dict) else params)
+        return self.score(params)
+
+
+def _check_run(got, rec, n_trials, context):
+    expect_true(len(rec.calls) == n_trials,
+                f"random_search {context} called the objective {len(rec.calls)} times, expected exactly {n_trials}")
+    for params in rec.calls:
+        expect_true(isinstance(params, dict) and set(params) == set(rec.space),
+                    f"random_search {context}: the objective received {describe(params)} without exactly the keys "
+                    f"of the space")
+        for name, value in params.items():
+            expect_true(value in rec.space[name], f"random_search {context}: params[{name!r}] = {value!r} "
+                                                  f"is not one of the choices of the space")
+    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
+                f"random_search {context} should return (best_params, best_score), received {describe(got)}")
+    best_params, best_score = got
+    lowest = min(rec.score(p) for p in rec.calls)
+    expect_true(isinstance(best_score, (int, float, np.number)) and np.isclose(float(best_score), lowest),
+                f"random_search {context}: best_score should be the lowest objective value seen")
+    expect_true(isinstance(best_params, dict) and rec.score(best_params) == lowest
+                and any(best_params == p for p in rec.calls),
+                f"random_search {context}: best_params should be the params that gave the lowest objective value")
+
+
+@pytest.mark.task("random_search", points=3)
+def test_random_search_same_seed_same_run(student, rng):
+    space = _random_space(rng)
+    seed = int(rng.integers(0, 2**31))
+    runs = []
+    for _ in range(2):
+        rec = Recorder(space, np.random.default_rng(7))
+        got = student.random_search(space, Callback(rec), 12, seed)
+        _check_run(got, rec, 12, f"(n_trials=12, seed={seed})")
+        runs.append((got, rec.calls))
+    expect_equal(runs[1][1], runs[0][1], what=f"the objective's calls of two runs with the same seed ({seed})")
+    expect_equal(list(runs[1][0]), list(runs[0][0]), what=f"the results of two runs with the same seed ({seed})")
+
+
+@pytest.mark.task("random_search", points=2)
+def test_random_search_random_spaces(student, rng):
+    for _ in range(3):
+        space = _random_space(rng)
+        n_trials, seed = int(rng.integers(2, 25)), int(rng.integers(0, 1000))
+        rec = Recorder(space, rng)
+        got = student.random_search(space, Callback(rec), n_trials, seed)
+        _check_run(got, rec, n_trials, f"(n_trials={n_trials}, seed={seed})")
+
+
+@pytest.mark.task("random_search", points=1)
+def test_random_search_single_trial_and_single_choice(student, rng):
+    space = {"lr": [0.01], "units": [32]}
+    rec = Recorder(space, rng)
+    got = student.random_search(space, Callback(rec), 1, 3)
+    _check_run(got, rec, 1, "(one trial, one choice per name)")
+
+
+def _digits(n_train, n_val, n_test):
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    x = (digits.images / 16.0).astype(np.float32)[..., None]
+    y = digits.target.astype(np.int64)
+    order = np.random.default_rng(3121).permutation(len(y))
+    x, y = x[order], y[order]
+    a, b, c = n_train, n_train + n_val, n_train + n_val + n_test
+    return x[:a], y[:a], x[a:b], y[a:b], x[b:c], y[b:c]
+
+
+def _holdout_accuracy(student, split, epochs, threshold):
+    x_train, y_train, x_val, y_val, x_hold, y_hold = _digits(*split)
+    got = student.train_classifier(x_train, y_train, x_val, y_val, "adam", epochs)
+    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
+                f"train_classifier(...) should return (model, history), received {describe(got)}")
+    model = got[0]
+    expect_true(hasattr(model, "call") and isinstance(getattr(model, "description", None), dict),
+                f"train_classifier(...)[0] should be a Keras model, received {describe(model)}")
+    for layer in model.description.get("layers", []):
+        expect_true(str(layer.get("module", "")).startswith("keras"),
+                    f"layer {layer.get('name')!r} ({layer.get('class')}) is not a stock Keras layer")
+    probs = np.asarray(model.call("predict", x_hold, verbose=0), dtype=np.float64)
+    expect_true(probs.shape == (len(y_hold), 10),
+                f"model.predict on {len(y_hold)} held-out digits gave shape {probs.shape}, expected ({len(y_hold)}, 10)")
+    expect_true(bool(np.all(np.isfinite(probs)) and probs.min() >= -1e-6 and probs.max() <= 1 + 1e-6
+                     and np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)),
+                "the model's outputs are not class probabilities (rows in [0, 1] summing to 1)")
+    accuracy = float(np.mean(probs.argmax(axis=1) == y_hold))
+    expect_true(accuracy >= threshold, f"accuracy on held-out digits after {epochs} epochs with 'adam' is "
+                                       f"{accuracy:.3f}, expected at least {threshold}")
+
+
+@pytest.mark.task("train_classifier", points=14)
+@pytest.mark.cpu_only
+def test_train_classifier_holdout_accuracy_cpu(student):
+    _holdout_accuracy(student, (1000, 200, 597), epochs=5, threshold=0.85)
+
+
+@pytest.mark.task("train_classifier", points=14)
+@pytest.mark.gpu
+def test_train_classifier_holdout_accuracy_gpu(student):
+    _holdout_accuracy(student, (1400, 150, 247), epochs=10, threshold=0.92)

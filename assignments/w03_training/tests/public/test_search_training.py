@@ -1,0 +1,70 @@
+"""Public checks for week 3: random search (the grader counts the objective's calls) and training."""
+import numpy as np
+import pytest
+
+from autograder.proxy import Callback
+from autograder.testing.checks import describe, expect_true
+
+SPACE = {"lr": [0.1, 0.01, 0.001], "units": [16, 32], "activation": ["relu", "tanh"]}
+
+
+def _objective(calls):
+    def objective(params):
+        calls.append(dict(params))
+        lr, units = params.get("lr", 0.1), params.get("units", 16)
+        return float(abs(np.log10(float(lr)) + 2) + (0.5 if units == 16 else 0.0)
+                     + (0.25 if params.get("activation") == "tanh" else 0.0))
+    return objective
+
+
+@pytest.mark.task("random_search", points=4)
+def test_random_search_calls_and_best(student):
+    calls = []
+    got = student.random_search(SPACE, Callback(_objective(calls)), 6, 0)
+    expect_true(len(calls) == 6, f"random_search(space, objective, n_trials=6, seed=0) called the objective "
+                                 f"{len(calls)} times, expected exactly 6")
+    for params in calls:
+        expect_true(isinstance(params, dict) and set(params) == set(SPACE),
+                    f"the objective received params with keys {sorted(params) if isinstance(params, dict) else params}"
+                    f", expected exactly the keys of the space {sorted(SPACE)}")
+        for name, value in params.items():
+            expect_true(value in SPACE[name], f"params[{name!r}] = {value!r} is not one of the choices {SPACE[name]}")
+    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
+                f"random_search(...) should return (best_params, best_score), received {describe(got)}")
+    best_params, best_score = got
+    scores = [_objective([])(p) for p in calls]
+    expect_true(isinstance(best_score, (int, float, np.number)) and np.isclose(float(best_score), min(scores)),
+                f"best_score should be the lowest objective value seen ({min(scores):.6g}), received {best_score!r}")
+    expect_true(isinstance(best_params, dict) and best_params in [p for p, s in zip(calls, scores) if s == min(scores)],
+                "best_params should be the params dict that gave the lowest objective value")
+
+
+def _digits(n_train, n_val, n_test):
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    x = (digits.images / 16.0).astype(np.float32)[..., None]
+    y = digits.target.astype(np.int64)
+    order = np.random.default_rng(3121).permutation(len(y))
+    x, y = x[order], y[order]
+    a, b, c = n_train, n_train + n_val, n_train + n_val + n_test
+    return x[:a], y[:a], x[a:b], y[a:b], x[b:c], y[b:c]
+
+
+@pytest.mark.task("train_classifier", points=6)
+def test_train_classifier_returns_probability_model(student):
+    x_train, y_train, x_val, y_val, x_test, _ = _digits(300, 100, 50)
+    got = student.train_classifier(x_train, y_train, x_val, y_val, "adam", 1)
+    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
+                f"train_classifier(...) should return (model, history), received {describe(got)}")
+    model = got[0]
+    expect_true(hasattr(model, "call") and isinstance(getattr(model, "description", None), dict),
+                f"train_classifier(...)[0] should be a Keras model, received {describe(model)}")
+    for layer in model.description.get("layers", []):
+        expect_true(str(layer.get("module", "")).startswith("keras"),
+                    f"layer {layer.get('name')!r} ({layer.get('class')}) is not a stock Keras layer")
+    probs = np.asarray(model.call("predict", x_test, verbose=0), dtype=np.float64)
+    expect_true(probs.shape == (50, 10), f"model.predict on 50 digits should give shape (50, 10), got {probs.shape}")
+    expect_true(bool(np.all(np.isfinite(probs)) and probs.min() >= -1e-6 and probs.max() <= 1 + 1e-6),
+                "the model's outputs should be probabilities in [0, 1] (use a softmax output layer)")
+    expect_true(bool(np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)),
+                "each row of the model's output should sum to 1 (use a softmax output layer)")
