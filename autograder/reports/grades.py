@@ -23,6 +23,8 @@ from .policy import Policy
 
 NOT_ON_ROSTER = "not_on_roster"
 MISSING_LIKE = ("missing", "not_accepted")
+COUNTED = ("on_time", "late", "not_accepted", "missing", "error", "scored")   # in the running grade
+SUBMITTED = ("on_time", "late", "not_accepted", "error", "ungraded", "scored")
 SCORE_COLUMNS = ["student_id", "assessment", "kind", "title", "weight", "scale", "status", "raw_score",
                  "submitted_at", "due", "extension_days", "minutes_late", "days_late", "penalty_percent", "score",
                  "points", "error", "notes", "feedback", "group", "adjustment", "adjustment_reason"]
@@ -73,7 +75,7 @@ def _row(policy: Policy, a, sid: str, sub, sem, as_of: dt.datetime, has_seminar_
     if a.kind == "seminar":
         if sem is not None:
             raw = float(sem["score"]) / float(sem["max_score"] or 10.0) * a.scale
-            late = Lateness(status="on_time", due=a.due)
+            late = Lateness(status="scored", due=a.due)
             group, adjustment = str(sem["group"]), float(sem["adjustment"] or 0.0)
             reason = "" if pd.isna(sem["adjustment_reason"]) else str(sem["adjustment_reason"])
         else:
@@ -92,11 +94,15 @@ def _row(policy: Policy, a, sid: str, sub, sem, as_of: dt.datetime, has_seminar_
         raw = float("nan")
         if sub is not None:
             error, notes, feedback = sub["error"], sub["notes"], sub["feedback"]
-            if sub["state"] != "ungraded" and sub["max_score"] > 0:
+            if sub["state"] == "error":
+                raw = 0.0
+            elif sub["state"] == "graded" and sub["max_score"] > 0:
                 raw = float(sub["score"]) / float(sub["max_score"]) * a.scale
     status = late.status
     if status not in ("open", "missing") and math.isnan(raw):
         status = "ungraded"
+    elif sub is not None and sub["state"] == "error" and status != "not_accepted":
+        status = "error"
     if status in MISSING_LIKE:
         score = 0.0
     elif status in ("open", "ungraded"):
@@ -127,12 +133,11 @@ def score_table(data: CourseData, students: pd.DataFrame, *, as_of: dt.datetime)
 
 def student_table(policy: Policy, students: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Per student: counts, points, final and running grade, at-risk flag with reasons."""
-    s = scores.assign(counted_weight=scores["weight"].where(scores["status"].isin(
-        ("on_time", "late", "not_accepted", "missing")), 0.0))
+    s = scores.assign(counted_weight=scores["weight"].where(scores["status"].isin(COUNTED), 0.0))
     agg = s.groupby("student_id", sort=False).agg(
         points=("points", lambda x: x.fillna(0).sum()),
         counted_weight=("counted_weight", "sum"),
-        n_submitted=("status", lambda x: int(x.isin(("on_time", "late", "not_accepted", "ungraded")).sum())),
+        n_submitted=("status", lambda x: int(x.isin(SUBMITTED).sum())),
         n_late=("status", lambda x: int((x == "late").sum())),
         n_missing=("status", lambda x: int(x.isin(MISSING_LIKE).sum())))
     out = students.merge(agg, left_on="student_id", right_index=True, how="left")
@@ -163,6 +168,8 @@ def compute_grades(data: CourseData, *, as_of: dt.datetime | None = None) -> Gra
     scores = score_table(data, students, as_of=as_of)
     tasks = data.tasks.assign(percent=(100.0 * data.tasks["score"] / data.tasks["max_score"].where(
         data.tasks["max_score"] > 0)).round(2))
+    warnings = list(data.warnings) + [
+        f"{r.student_id} {r.assessment}: could not be graded ({r.error or 'no reason recorded'}); counted as 0"
+        for r in scores[scores["status"] == "error"].itertuples()]
     return Grades(policy=data.policy, as_of=as_of, students=student_table(data.policy, students, scores),
-                  scores=scores, tasks=tasks, seminar=data.seminar, criteria=data.criteria,
-                  warnings=list(data.warnings))
+                  scores=scores, tasks=tasks, seminar=data.seminar, criteria=data.criteria, warnings=warnings)

@@ -1,0 +1,195 @@
+"""Grade reports as HTML: `index.html` for the class, `students/<student_id>.html` for each student.
+
+Grades (grades.py) become plain dicts here; the jinja2 templates in `templates/` (autoescaped) lay them out.
+Numbers go through `format_number`, the same function the CSV exports use, so page and files agree.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from ..coursedir import CourseDirectory
+from ..results import write_json_atomic
+from . import plots
+from .data import load_course_data, relative_link
+from .grades import Grades, compute_grades, format_number
+from .policy import find_policy, load_policy
+
+SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+STATUS_TEXT = {"on_time": "on time", "late": "late", "not_accepted": "not accepted", "missing": "missing",
+               "open": "not due yet", "ungraded": "not graded yet", "error": "could not be graded",
+               "scored": "scored"}
+
+_env = jinja2.Environment(loader=jinja2.PackageLoader("autograder.reports", "templates"),
+                          autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
+                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+_env.filters["num"] = format_number
+
+
+@dataclass
+class ReportSummary:
+    index: Path
+    student_pages: int
+    warnings: list[str] = field(default_factory=list)
+    seconds: dict = field(default_factory=dict)
+
+
+def _when(stamp, tz) -> str:
+    if stamp is None or pd.isna(stamp):
+        return ""
+    return pd.Timestamp(stamp).tz_convert(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def _lateness_text(r: dict) -> str:
+    if r["status"] == "late":
+        return f"{r['days_late']} day{'s' if r['days_late'] != 1 else ''} late"
+    if r["status"] == "not_accepted":
+        return f"{r['days_late']} days late: not accepted"
+    return STATUS_TEXT.get(r["status"], r["status"])
+
+
+def _assessment_summary(grades: Grades) -> list[dict]:
+    scores = grades.active_scores()
+    tz = grades.policy.tz
+    out = []
+    for a in grades.policy.assessments:
+        s = scores[scores["assessment"] == a.id]
+        counted = s["score"].dropna()
+        counts = s["status"].value_counts()
+        out.append({"id": a.id, "label": a.label, "kind": a.kind, "weight": a.weight, "scale": a.scale,
+                    "due": _when(a.due, tz), **{k: int(counts.get(k, 0)) for k in STATUS_TEXT},
+                    "mean": counted.mean() if len(counted) else None,
+                    "median": counted.median() if len(counted) else None,
+                    "min": counted.min() if len(counted) else None, "max": counted.max() if len(counted) else None})
+    return out
+
+
+def _task_tables(grades: Grades) -> list[dict]:
+    tasks = grades.tasks[grades.tasks["student_id"].isin(grades.active["student_id"])]
+    out = []
+    for a in grades.policy.assessments:
+        t = tasks[tasks["assessment"] == a.id]
+        if t.empty:
+            continue
+        g = t.groupby("task", sort=False).agg(description=("description", "first"), max_score=("max_score", "max"),
+                                               mean=("percent", "mean"), n=("percent", "size"),
+                                               full=("percent", lambda x: int((x >= 99.995).sum())),
+                                               zero=("percent", lambda x: int((x <= 0).sum())))
+        out.append({"label": a.label, "rows": g.sort_values("mean").reset_index().to_dict("records")})
+    return out
+
+
+def class_context(grades: Grades) -> dict:
+    policy, tz = grades.policy, grades.policy.tz
+    labels = {a.id: a.label for a in policy.assessments}
+    students = grades.students
+    active = grades.active
+    scores = grades.active_scores()
+    by_student = {sid: dict(zip(g["assessment"], g["score"])) for sid, g in scores.groupby("student_id")}
+    rows = [{**r, "cells": [by_student[r["student_id"]].get(a.id) for a in policy.assessments]}
+            for r in active.to_dict("records")]
+    counts = scores.pivot_table(index="assessment", columns="status", values="student_id", aggfunc="count",
+                                fill_value=0).reindex(policy.assessment_ids).fillna(0)
+    pass_line = policy.at_risk.below_percent / 100 * policy.grade_scale
+    figures = [plots.score_distributions(scores, labels), plots.submission_counts(counts, labels),
+               plots.final_grades(active, column="running_grade", scale=policy.grade_scale, pass_line=pass_line),
+               plots.task_difficulty(grades.tasks[grades.tasks["student_id"].isin(active["student_id"])], labels),
+               plots.seminar_criteria(grades.criteria, labels), plots.rater_disagreement(grades.criteria)]
+    submitted = grades.scores[grades.scores["status"].isin(("on_time", "late", "not_accepted", "ungraded"))]
+    others = students[students["status"] == "not_on_roster"]
+    unknown = [{"student_id": r["student_id"], "safe": bool(SAFE_ID.match(r["student_id"])),
+                "assessments": ", ".join(labels[a] for a in submitted.loc[submitted["student_id"] == r["student_id"],
+                                                                         "assessment"])}
+               for r in others.to_dict("records")]
+    criteria = grades.criteria
+    crit_means = (criteria.groupby(["assessment", "criterion"], sort=False)
+                  .agg(weight=("weight", "first"), mean=("mean", "mean"), spread=("spread", "mean"),
+                       groups=("group", "nunique")).reset_index().to_dict("records")) if not criteria.empty else []
+    flagged = criteria[criteria["flagged"].astype(bool)].to_dict("records") if not criteria.empty else []
+    return {
+        "policy": policy, "as_of": _when(grades.as_of, tz), "labels": labels,
+        "assessments": _assessment_summary(grades), "figures": [f for f in figures if f is not None],
+        "students": rows, "at_risk": [r for r in rows if r["at_risk"]],
+        "no_submissions": [r for r in rows if r["n_submitted"] == 0],
+        "dropped": students[students["status"] == "dropped"].to_dict("records"), "unknown": unknown,
+        "tasks": _task_tables(grades), "criteria": crit_means, "flagged": flagged, "warnings": grades.warnings,
+        "n_active": len(active), "pass_line": pass_line,
+    }
+
+
+def student_context(grades: Grades, student: dict, *, scores: pd.DataFrame, tasks: pd.DataFrame,
+                    pages: Path) -> dict:
+    policy, tz = grades.policy, grades.policy.tz
+    extensions = {e.assessment: e for e in policy.extensions if e.student_id == student["student_id"]}
+    rows = []
+    for r in scores.to_dict("records"):
+        t = tasks[tasks["assessment"] == r["assessment"]].to_dict("records") if not tasks.empty else []
+        ext = extensions.get(r["assessment"])
+        rows.append({**r, "due_text": _when(r["due"], tz), "submitted_text": _when(r["submitted_at"], tz),
+                     "lateness": _lateness_text(r), "tasks": t, "feedback_link": relative_link(r["feedback"], pages),
+                     "extension_reason": ext.reason if ext else "",
+                     "messages": [m for m in (r["notes"] or "").split("\n") if m]})
+    criteria = grades.criteria
+    groups = {(r["assessment"], r["group"]) for r in rows if r["kind"] == "seminar" and r["group"]}
+    rubric = [c for c in criteria.to_dict("records") if (c["assessment"], str(c["group"])) in groups] \
+        if not criteria.empty else []
+    return {"policy": policy, "as_of": _when(grades.as_of, tz), "s": student, "rows": rows, "rubric": rubric,
+            "pass_line": policy.at_risk.below_percent / 100 * policy.grade_scale}
+
+
+def render_reports(grades: Grades, *, out: Path | str) -> ReportSummary:
+    """Write OUT/index.html and OUT/students/<id>.html; returns where and how long each part took."""
+    out = Path(out)
+    pages = out / "students"
+    pages.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    context = class_context(grades)
+    t1 = time.perf_counter()
+    (out / "index.html").write_text(_env.get_template("index.html.j2").render(**context), encoding="utf-8")
+    template = _env.get_template("student.html.j2")
+    scores = dict(tuple(grades.scores.groupby("student_id", sort=False)))
+    tasks = dict(tuple(grades.tasks.groupby("student_id", sort=False)))
+    empty = grades.tasks.iloc[0:0]
+    n = 0
+    for student in grades.students.to_dict("records"):
+        sid = student["student_id"]
+        if not SAFE_ID.match(sid):
+            grades.warnings.append(f"no page for student id {sid!r}: not usable as a file name")
+            continue
+        ctx = student_context(grades, student, scores=scores[sid], tasks=tasks.get(sid, empty), pages=pages)
+        (pages / f"{sid}.html").write_text(template.render(**ctx), encoding="utf-8")
+        n += 1
+    t2 = time.perf_counter()
+    return ReportSummary(index=out / "index.html", student_pages=n, warnings=list(grades.warnings),
+                         seconds={"class_and_plots": round(t1 - t0, 3), "html": round(t2 - t1, 3)})
+
+
+def load_grades(*, course: CourseDirectory, policy: Path | str | None = None,
+                as_of: dt.datetime | None = None) -> Grades:
+    """Policy + roster + results + seminar scores -> grades (the data behind reports and exports).
+    A naive `as_of` is in the policy's time zone; None means now."""
+    loaded = load_policy(find_policy(course=course, policy=policy))
+    if as_of is not None and as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=loaded.tz)
+    return compute_grades(load_course_data(course=course, policy=loaded), as_of=as_of)
+
+
+def generate_reports(*, course: CourseDirectory, out: Path | str, policy: Path | str | None = None,
+                     as_of: dt.datetime | None = None) -> ReportSummary:
+    """The whole `autograder report`: load, grade, render; also writes OUT/summary.json (who is at risk, warnings)."""
+    t0 = time.perf_counter()
+    grades = load_grades(course=course, policy=policy, as_of=as_of)
+    t1 = time.perf_counter()
+    summary = render_reports(grades, out=out)
+    write_json_atomic(Path(out) / "summary.json", {
+        "as_of": grades.as_of.isoformat(), "students": int(len(grades.students)), "active": int(len(grades.active)),
+        "at_risk": sorted(grades.students.loc[grades.students["at_risk"], "student_id"]),
+        "warnings": summary.warnings})
+    summary.seconds = {"load_and_grade": round(t1 - t0, 3), **summary.seconds}
+    return summary
