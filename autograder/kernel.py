@@ -1,0 +1,268 @@
+"""``SandboxedKernel``: one student's IPython kernel in a private working dir, with timeouts and output caps.
+
+The kernel talks ZMQ over ipc sockets in a private runtime dir (bound into the sandbox), is launched through
+``jupyter_client.KernelManager`` with our own kernel spec (``interrupt_mode: message``), and is always shut
+down immediately (``now=True``; a graceful shutdown stalls seconds at random). Nothing heavy is imported at
+start. ``run`` executes one piece of code and returns a ``RunResult``; it never raises for student behaviour.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import zmq
+from jupyter_client import KernelManager
+from jupyter_client.kernelspec import KernelSpec
+from zmq.utils.monitor import recv_monitor_message
+
+from .errors import SandboxError
+from .manifest import Limits
+from .sandbox import SANDBOX_HOME, bwrap_argv, kernel_env, kernel_python, make_preexec, plan_sandbox
+
+MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
+FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
+IDLE_GRACE = 1.0                   # seconds to wait for the idle status after the execute_reply
+INTERRUPT_GRACE = 3.0              # seconds an interrupted run may take to stop before the kernel is killed
+
+
+@dataclass
+class RunResult:
+    """What happened when code ran: the reply content, and flags for every way it can go wrong."""
+
+    reply: dict | None = None               # execute_reply content (status, ename, evalue, ...)
+    timed_out: bool = False
+    died: bool = False                      # the kernel process ended during the run
+    killed: bool = False                    # we killed it (timeout not honoured, or output flood)
+    flooded: bool = False                   # output went far past the cap
+    dropped_large: bool = False             # a message over MAX_MESSAGE_BYTES was dropped
+    output_bytes: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reply) and self.reply.get("status") == "ok" and not (self.timed_out or self.died)
+
+
+@dataclass
+class _Watch:
+    msg_id: str
+    result: RunResult = field(default_factory=RunResult)
+    idle: bool = False
+    reply_at: float | None = None
+
+
+class SandboxedKernel:
+    """A kernel for ``workdir`` under ``limits``; ``sandbox`` is "auto", "bwrap" or "none"."""
+
+    def __init__(self, workdir: Path, limits: Limits, sandbox: str = "auto", *, threads: int = 1,
+                 gpu: bool = False, startup_timeout: float = 60.0):
+        self.workdir = Path(workdir).resolve()
+        self.limits = limits
+        self.plan = plan_sandbox(sandbox=sandbox)
+        self.note = self.plan.note          # recorded once by the caller (None when bwrap is used)
+        self.threads = threads
+        self.gpu = gpu
+        self.startup_timeout = startup_timeout
+        self.km: KernelManager | None = None
+        self.kc = None
+        self._runtime: Path | None = None
+        self._monitor = None
+        self.start_seconds = 0.0
+
+    # -- lifecycle -------------------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start the kernel and wait until it answers; raises ``SandboxError`` if it cannot start."""
+        if self.km is not None:
+            raise SandboxError("kernel already started")
+        t0 = time.monotonic()
+        self._runtime = Path(tempfile.mkdtemp(prefix="ag-kernel-")).resolve()
+        rt = self._runtime
+        conn = rt / "kernel.json"
+        command = [kernel_python(mode=self.plan.mode), "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                   "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]
+        home = SANDBOX_HOME if self.plan.mode == "bwrap" else str(self.workdir)
+        if self.plan.mode == "bwrap":
+            command = bwrap_argv(workdir=self.workdir, runtime_dir=rt, command=command)
+        env = kernel_env(home=home, threads=self.threads, gpu=self.gpu, extra={
+            "IPYTHONDIR": str(rt / "ipython"), "MPLCONFIGDIR": str(rt / "mpl"),
+            "JUPYTER_CONFIG_DIR": str(rt / "jupyter"), "JUPYTER_DATA_DIR": str(rt / "jupyter"),
+            "JUPYTER_RUNTIME_DIR": str(rt / "jupyter")})
+        km = KernelManager(transport="ipc", ip=str(rt / "zmq"), connection_file=str(conn), kernel_name="")
+        km._kernel_spec = KernelSpec(argv=command, env={}, display_name="student (sandboxed)",
+                                     language="python", interrupt_mode="message")
+        self.km = km
+        try:
+            with open(rt / "kernel.log", "ab") as log:
+                km.start_kernel(env=env, cwd=str(self.workdir), preexec_fn=make_preexec(self.limits),
+                                stdout=log, stderr=log)
+            kc = km.blocking_client()
+            kc.start_channels()
+            self.kc = kc
+            # the option only applies to new connections: reconnect the iopub socket with it set
+            sock, url = kc.iopub_channel.socket, kc._make_url("iopub")
+            sock.disconnect(url)
+            sock.setsockopt(zmq.MAXMSGSIZE, MAX_MESSAGE_BYTES)
+            self._monitor = sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+            sock.connect(url)
+            kc.wait_for_ready(timeout=self.startup_timeout)
+        except Exception as e:
+            self.shutdown()
+            raise SandboxError(f"the student kernel did not start ({self.plan.mode} mode): {e}",
+                               hint="check that ipykernel is installed in the venv and bwrap works") from None
+        self.start_seconds = time.monotonic() - t0
+
+    def shutdown(self) -> None:
+        """Stop the kernel immediately and remove its runtime dir (the working dir is kept)."""
+        kc, km, self.kc, self.km = self.kc, self.km, None, None
+        if kc is not None:
+            try:
+                kc.iopub_channel.socket.disable_monitor()
+            except Exception:
+                pass
+            if self._monitor is not None:
+                self._monitor.close(linger=0)
+                self._monitor = None
+            kc.stop_channels()
+        if km is not None:
+            try:
+                km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+            try:
+                km.cleanup_resources()
+            except Exception:
+                pass
+        if self._runtime is not None:
+            shutil.rmtree(self._runtime, ignore_errors=True)
+            self._runtime = None
+
+    def restart(self) -> None:
+        """A fresh kernel in the same working dir (state is lost)."""
+        self.shutdown()
+        self.start()
+
+    def is_alive(self) -> bool:
+        return self.km is not None and self.km.is_alive()
+
+    def interrupt(self) -> None:
+        if self.km is not None and self.is_alive():
+            self.km.interrupt_kernel()
+
+    def __enter__(self) -> "SandboxedKernel":
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.shutdown()
+
+    # -- running code ----------------------------------------------------------------------------------
+    def run(self, code: str, *, timeout: float, on_output: Callable[[dict], None] | None = None,
+            stdin_hook: Callable[[dict], None] | None = None, output_cap: int | None = None) -> RunResult:
+        """Execute ``code``; stop it after ``timeout`` s (interrupt, then kill). Never raises for student code.
+
+        ``on_output(msg)`` receives this request's iopub messages; ``stdin_hook(msg)`` its input_requests
+        (and must answer with ``self.kc.input``). Output past ``FLOOD_FACTOR x output_cap`` kills the kernel.
+        """
+        if self.kc is None or not self.is_alive():
+            return RunResult(died=True)
+        kc = self.kc
+        cap = (output_cap if output_cap is not None else self.limits.output_kb * 1024) * FLOOD_FACTOR
+        t0 = time.monotonic()
+        w = _Watch(kc.execute(code, store_history=False, allow_stdin=stdin_hook is not None,
+                              stop_on_error=False))
+        res = w.result
+        poller = zmq.Poller()
+        chans = {kc.iopub_channel.socket: kc.iopub_channel, kc.shell_channel.socket: kc.shell_channel,
+                 kc.stdin_channel.socket: kc.stdin_channel}
+        for sock in chans:
+            poller.register(sock, zmq.POLLIN)
+        poller.register(self._monitor, zmq.POLLIN)
+        deadline, interrupted_at, last_alive = t0 + timeout, None, t0
+        try:
+            while True:
+                now = time.monotonic()
+                if w.reply_at is not None and (w.idle or now - w.reply_at > IDLE_GRACE):
+                    break
+                if now >= deadline and interrupted_at is None and w.reply_at is None:
+                    res.timed_out = True
+                    interrupted_at = now
+                    self.interrupt()
+                if interrupted_at is not None and now - interrupted_at > INTERRUPT_GRACE:
+                    self._kill(res)
+                    break
+                if now - last_alive > 0.2:
+                    last_alive = now
+                    if not self.is_alive():
+                        res.died = True
+                        break
+                for sock, _ in poller.poll(50):
+                    if sock is self._monitor:
+                        recv_monitor_message(self._monitor)
+                        res.dropped_large = True
+                        self._reconnect_iopub()
+                        continue
+                    msg = chans[sock].get_msg(timeout=0)
+                    self._dispatch(w, chans[sock], msg, on_output, stdin_hook)
+                if res.output_bytes > cap:
+                    res.flooded = True
+                    self._kill(res)
+                    break
+        finally:
+            res.seconds = time.monotonic() - t0
+        return res
+
+    def _dispatch(self, w: _Watch, chan, msg: dict, on_output, stdin_hook) -> None:
+        if msg.get("parent_header", {}).get("msg_id") != w.msg_id:
+            return
+        kind = msg["header"]["msg_type"]
+        if chan is self.kc.shell_channel:
+            if kind == "execute_reply":
+                w.result.reply = msg["content"]
+                w.reply_at = time.monotonic()
+        elif chan is self.kc.stdin_channel:
+            if stdin_hook is not None:
+                stdin_hook(msg)
+            else:
+                self.kc.input("")
+        elif kind == "status":
+            w.idle = msg["content"].get("execution_state") == "idle"
+        elif kind != "execute_input":
+            w.result.output_bytes += _size(msg["content"])
+            if on_output is not None:
+                on_output(msg)
+
+    def _reconnect_iopub(self) -> None:
+        """ZMQ does not reconnect after dropping an oversized message; do it by hand."""
+        sock, url = self.kc.iopub_channel.socket, self.kc._make_url("iopub")
+        try:
+            sock.disconnect(url)
+        except zmq.ZMQError:
+            pass
+        sock.connect(url)
+
+    def _kill(self, res: RunResult) -> None:
+        res.killed = True
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:
+                pass
+
+
+def _size(content: dict) -> int:
+    if "text" in content:
+        return len(content["text"])
+    total = 0
+    for key in ("data", "traceback", "evalue"):
+        v = content.get(key)
+        if isinstance(v, dict):
+            total += sum(len(x) if isinstance(x, str) else 64 for x in v.values())
+        elif isinstance(v, list):
+            total += sum(len(x) for x in v if isinstance(x, str))
+        elif isinstance(v, str):
+            total += len(v)
+    return total + 64

@@ -1,0 +1,169 @@
+"""Sandbox for student kernels: bubblewrap argv, resource limits, and the fallback note.
+
+Inside bwrap the kernel sees read-only system dirs, the Python install, its working dir (read-write, as
+``/home/student`` = cwd = HOME), a private ``/tmp``, and the runtime dir holding the connection file and
+ipc sockets; no network, own pid/ipc/uts namespaces, no capabilities. The project repo, the course dir,
+reference solutions and assignments are not mounted at all.
+
+Resource limits (``make_preexec``) apply in both modes. ``RLIMIT_NPROC`` is best effort: the kernel does not
+enforce it for processes whose real uid is root outside a user namespace (our case when grading as root),
+so fork bombs are only contained by ``RLIMIT_AS``/``RLIMIT_CPU`` and the per-call timeouts.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import resource
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SandboxError
+from .manifest import Limits
+
+FALLBACK_NOTE = "sandbox: resource limits only (bubblewrap not found)"
+SANDBOX_HOME = "/home/student"
+SANDBOX_VENV = "/opt/ag-venv"
+SANDBOX_MODES = ("auto", "bwrap", "none")
+
+_ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
+              "hosts", "host.conf", "mime.types", "fonts", "alternatives", "ssl", "ca-certificates")
+_ISOLATION = ("--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid", "--unshare-ipc",
+              "--unshare-uts", "--unshare-cgroup-try", "--cap-drop", "ALL")
+_USERNS = ("--unshare-user", "--uid", "1000", "--gid", "1000")
+
+
+@dataclass(frozen=True)
+class SandboxPlan:
+    """How a kernel is launched: ``mode`` is "bwrap" or "none"; ``note`` is recorded once by the caller."""
+
+    mode: str
+    note: str | None = None
+
+
+def _bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+def _probe(argv: list[str]) -> bool:
+    try:
+        return subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+@functools.lru_cache(maxsize=1)
+def _bwrap_flavour() -> tuple[str, ...] | None:
+    """The isolation flags that work here (with a user namespace when possible), or None."""
+    bwrap = _bwrap_path()
+    if not bwrap:
+        return None
+    base = [bwrap, *_system_binds(), "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    for flags in (_ISOLATION + _USERNS, _ISOLATION):
+        if _probe(base[:1] + list(flags) + base[1:] + ["/bin/true"]):
+            return flags
+    return None
+
+
+def bwrap_available() -> bool:
+    """True when bubblewrap is installed and can create the namespaces we need."""
+    return _bwrap_flavour() is not None
+
+
+def plan_sandbox(*, sandbox: str = "auto") -> SandboxPlan:
+    """Resolve ``sandbox`` ("auto" | "bwrap" | "none") to a launch plan; "bwrap" fails loudly if unusable."""
+    if sandbox not in SANDBOX_MODES:
+        raise SandboxError(f"unknown sandbox mode {sandbox!r}", hint="use 'auto', 'bwrap' or 'none'")
+    if sandbox == "none":
+        return SandboxPlan("none", FALLBACK_NOTE)
+    if bwrap_available():
+        return SandboxPlan("bwrap")
+    if sandbox == "bwrap":
+        raise SandboxError("bubblewrap was requested but is not usable here",
+                           hint="install bubblewrap (apt-get install bubblewrap) or use sandbox='auto'")
+    return SandboxPlan("none", FALLBACK_NOTE)
+
+
+def _system_binds() -> list[str]:
+    args: list[str] = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        p = Path("/") / name
+        if p.is_symlink():
+            args += ["--symlink", os.readlink(p), str(p)]
+        elif p.is_dir():
+            args += ["--ro-bind", str(p), str(p)]
+    for name in _ETC_FILES:
+        p = Path("/etc") / name
+        if p.exists():
+            args += ["--ro-bind", str(p), str(p)]
+    return args
+
+
+def python_install() -> tuple[Path, Path]:
+    """(venv prefix, real Python install prefix) of the running interpreter."""
+    return Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()
+
+
+def kernel_python(*, mode: str) -> str:
+    """The interpreter path to launch the kernel with, as seen inside the sandbox."""
+    venv, base = python_install()
+    if mode == "bwrap":
+        return f"{SANDBOX_VENV}/bin/python" if venv != base else f"{base}/bin/python3"
+    return sys.executable
+
+
+def bwrap_argv(*, workdir: Path, runtime_dir: Path, command: list[str]) -> list[str]:
+    """The full bwrap command line that runs ``command`` in the sandbox for ``workdir``."""
+    flavour = _bwrap_flavour()
+    if flavour is None:
+        raise SandboxError("bubblewrap is not usable here", hint="use sandbox='none' or install bubblewrap")
+    venv, base = python_install()
+    argv = [_bwrap_path() or "bwrap", *flavour, *_system_binds(),
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+    argv += ["--ro-bind", str(base), str(base)]
+    if venv != base:
+        argv += ["--ro-bind", str(venv), SANDBOX_VENV]
+    runtime_dir = Path(runtime_dir).resolve()
+    argv += ["--bind", str(runtime_dir), str(runtime_dir),
+             "--bind", str(Path(workdir).resolve()), SANDBOX_HOME,
+             "--chdir", SANDBOX_HOME, "--setenv", "HOME", SANDBOX_HOME,
+             "--unsetenv", "JPY_PARENT_PID", "--"]
+    return argv + list(command)
+
+
+def kernel_env(*, home: str, threads: int = 1, gpu: bool = False, extra: dict | None = None) -> dict[str, str]:
+    """A clean environment for the kernel (no proxies, no inherited secrets)."""
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
+        "MPLBACKEND": "Agg", "TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0",
+        "OMP_NUM_THREADS": str(threads), "OPENBLAS_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads),
+        "TF_NUM_INTRAOP_THREADS": str(threads), "TF_NUM_INTEROP_THREADS": str(threads),
+        "KERAS_BACKEND": "tensorflow", "KERAS_HOME": f"{home}/.keras", "MPLCONFIGDIR": f"{home}/.matplotlib",
+        "JUPYTER_PLATFORM_DIRS": "1", "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    if not gpu:
+        env["CUDA_VISIBLE_DEVICES"] = ""
+    env.update(extra or {})
+    return env
+
+
+def make_preexec(limits: Limits, *, max_file_mb: int = 1024):
+    """A ``preexec_fn`` that applies the kernel's resource limits in the child before exec."""
+    mem = int(limits.memory_mb) * 2**20
+    cpu = int(limits.cpu_seconds)
+    nproc = int(limits.max_processes)
+    fsize = int(max_file_mb) * 2**20
+
+    def preexec():  # runs in the forked child: only async-signal-safe-ish calls
+        for res, value in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu),
+                           (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0),
+                           (resource.RLIMIT_NPROC, nproc)):
+            try:
+                resource.setrlimit(res, (value, value))
+            except (ValueError, OSError):
+                pass
+    return preexec
