@@ -1,0 +1,322 @@
+"""Data-only proxies to the student's functions: ``KernelProxy`` (sandboxed kernel) and ``LocalProxy``.
+
+``proxy.NAME(*args, **kw)`` sends the name and codec-encoded arguments; the kernel-side shim calls the
+function and publishes the encoded result as display data of a private mime type, tagged with a per-call
+nonce; only that message, from our own request, is read. The student's stdout is never parsed.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import secrets
+from typing import Any, Callable
+
+from .codec import (DEFAULT_MAX_BYTES, KERNEL_CODEC_SOURCE, RESULT_MIME, SHIM_MODULE, RemoteRef, _NS,
+                    decode, decode_args, encode_args, encode_value)
+from .errors import BadReturn, KernelDied, MissingName, StudentException, StudentTimeout
+from .manifest import Limits
+
+KERNEL_SHIM_SOURCE = KERNEL_CODEC_SOURCE + r'''
+_HANDLES = {}
+_NEXT = [1]
+RESULT_MIME = "application/x-autograder-result"
+
+
+def _remote(obj):
+    found = describe_keras(obj)
+    if found is None:
+        return None
+    kind, desc = found
+    handle = _NEXT[0]
+    _NEXT[0] += 1
+    _HANDLES[handle] = obj
+    return {"__remote__": [handle, kind, encode(desc)]}
+
+
+def _text(x, limit=2000):
+    try:
+        s = str(x)
+    except BaseException:
+        s = "<unprintable>"
+    return s[:limit]
+
+
+def _callback(nonce, cid):
+    def callback(*args, **kwargs):
+        from IPython import get_ipython
+        prompt = _json.dumps({"ag_callback": nonce, "id": cid, "args": dumps([list(args), kwargs])})
+        kernel = getattr(get_ipython(), "kernel", None)
+        ask = getattr(kernel, "raw_input", None) or input
+        answer = _json.loads(ask(prompt))
+        if not answer.get("ok"):
+            raise RuntimeError("the grader's callback failed: " + _text(answer.get("error")))
+        return loads(answer["value"])
+    return callback
+
+
+def call(nonce, name, args_text, want_args, handle, max_bytes):
+    from IPython import get_ipython
+    from IPython.display import publish_display_data
+    out = {"nonce": nonce}
+    try:
+        if handle:
+            if handle not in _HANDLES:
+                raise KeyError(handle)
+            fn = getattr(_HANDLES[handle], name, None)
+        else:
+            fn = get_ipython().user_ns.get(name)
+        if fn is None or not callable(fn):
+            out["status"] = "missing"
+        else:
+            hooks = {"__remote__": lambda p: _HANDLES[p[0]], "__callback__": lambda p: _callback(nonce, p[0])}
+            args, kwargs = loads(args_text, 2**31, hooks)
+            try:
+                value = fn(*args, **kwargs)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as e:
+                out.update(status="error", ename=type(e).__name__, evalue=_text(e))
+            else:
+                try:
+                    out["value"] = dumps(value, _remote)
+                    if want_args:
+                        out["args"] = dumps([args, kwargs], _remote)
+                    out["status"] = "ok"
+                    if len(out["value"]) + len(out.get("args", "")) > max_bytes:
+                        out = {"nonce": nonce, "status": "badreturn",
+                               "message": f"a result larger than {max_bytes} bytes"}
+                except (CodecError, RecursionError) as e:
+                    out = {"nonce": nonce, "status": "badreturn", "message": _text(e, 300)}
+    except KeyError:
+        out["status"] = "gone"
+    publish_display_data({RESULT_MIME: _json.dumps(out)})
+'''
+
+_INSTALL = ("import sys as _ag_sys, types as _ag_types\n"
+            f"if {SHIM_MODULE!r} not in _ag_sys.modules:\n"
+            f"    _ag_m = _ag_types.ModuleType({SHIM_MODULE!r})\n"
+            "    exec({src!r}, _ag_m.__dict__)\n"
+            f"    _ag_sys.modules[{SHIM_MODULE!r}] = _ag_m\n"
+            "    del _ag_m\n"
+            "del _ag_sys, _ag_types\n")
+_INSTALL_CODE = _INSTALL.replace("{src!r}", repr(KERNEL_SHIM_SOURCE))
+_ENVELOPE_MAX = DEFAULT_MAX_BYTES * 2 + 4096
+_ids = itertools.count(1)
+
+
+class Callback:
+    """A grader-side function passed as an argument; calls from the kernel run it here and are counted."""
+
+    def __init__(self, fn: Callable):
+        self.fn = fn
+        self.calls = 0
+        self._autograder_callback_id = next(_ids)
+
+    def __call__(self, *args, **kwargs):
+        self.calls += 1
+        return self.fn(*args, **kwargs)
+
+
+class RemoteObject:
+    """An object that stays in the student's kernel (a Keras model): ``.kind``, ``.description``, ``.call``."""
+
+    def __init__(self, proxy, ref: RemoteRef, generation: int):
+        self.kind = ref.kind
+        self.description = ref.description
+        self._autograder_remote_ref = ref
+        self._proxy = proxy
+        self._generation = generation
+
+    def call(self, method: str, *args, **kwargs) -> Any:
+        if method.startswith("_"):
+            raise ValueError(f"cannot call private method {method!r} on a remote object")
+        return self._proxy._invoke(method, args, kwargs, handle=self._autograder_remote_ref.handle,
+                                   generation=self._generation)[0]
+
+    def __repr__(self) -> str:
+        return f"<RemoteObject {self.kind} {self.description.get('class', '')}>"
+
+
+def _callbacks(value, found: dict) -> dict:
+    if isinstance(value, Callback):
+        found[value._autograder_callback_id] = value
+    elif isinstance(value, (list, tuple)):
+        for v in value:
+            _callbacks(v, found)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _callbacks(v, found)
+    return found
+
+
+class _BaseProxy:
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def bound(*args, **kwargs):
+            return self.call(name, *args, **kwargs)
+        bound.__name__ = name
+        return bound
+
+    def call(self, name: str, /, *args, **kwargs) -> Any:
+        """Call the student's top-level ``name``; returns decoded plain data or a ``RemoteObject``."""
+        return self._invoke(name, args, kwargs)[0]
+
+    def call_with_args(self, name: str, /, *args, **kwargs) -> tuple[Any, tuple]:
+        """Like ``call`` but also returns ``(args, kwargs)`` as they were after the call (mutation checks)."""
+        return self._invoke(name, args, kwargs, want_args=True)
+
+
+class KernelProxy(_BaseProxy):
+    """Calls into a ``SandboxedKernel``; ``restore()`` restarts it and re-runs the notebook after a death."""
+
+    def __init__(self, kernel, *, restore: Callable[[], Any], limits: Limits,
+                 max_result_bytes: int = DEFAULT_MAX_BYTES):
+        self._kernel = kernel
+        self._restore = restore
+        self._limits = limits
+        self._max = max_result_bytes
+        self._needs_restore = False
+        self._generation = 0
+        self.restores = 0
+
+    def _invoke(self, name, args, kwargs, *, want_args=False, handle=0, generation=None):
+        if self._needs_restore or not self._kernel.is_alive():
+            self._restore()
+            self._needs_restore = False
+            self._generation += 1
+            self.restores += 1
+        if generation is not None and generation != self._generation:
+            raise KernelDied("this object was lost when the kernel was restarted", name=name)
+        callbacks = _callbacks([args, kwargs], {})
+        args_text = encode_args(args, kwargs)
+        nonce = secrets.token_hex(16)
+        code = (_INSTALL_CODE + f"__import__('sys').modules[{SHIM_MODULE!r}].call("
+                f"{nonce!r}, {name!r}, {args_text!r}, {bool(want_args)!r}, {int(handle)!r}, {self._max!r})\n")
+        envelopes: list[dict] = []
+        errors: list[BaseException] = []
+
+        def on_output(msg):
+            data = msg["content"].get("data") or {}
+            text = data.get(RESULT_MIME) if msg["header"]["msg_type"] == "display_data" else None
+            if isinstance(text, str) and len(text) <= _ENVELOPE_MAX:
+                try:
+                    env = json.loads(text)
+                except ValueError:
+                    return
+                if isinstance(env, dict) and env.get("nonce") == nonce:
+                    envelopes.append(env)
+
+        def on_stdin(msg):
+            self._kernel.kc.input(_answer_callback(msg["content"].get("prompt", ""), nonce, callbacks, errors))
+
+        res = self._kernel.run(code, timeout=self._limits.call_timeout, on_output=on_output,
+                               stdin_hook=on_stdin, output_cap=self._max + self._limits.output_kb * 1024)
+        if errors:
+            raise errors[0]
+        if res.timed_out:
+            self._needs_restore = res.killed or not self._kernel.is_alive()
+            raise StudentTimeout(self._limits.call_timeout, name=name)
+        if res.died or res.killed:
+            self._needs_restore = True
+            reason = "the kernel was stopped: too much output" if res.flooded else \
+                "the kernel died (crash, os._exit, a signal or out of memory)"
+            raise KernelDied(reason, name=name)
+        if not envelopes:
+            reply = res.reply or {}
+            if reply.get("status") == "error":
+                raise StudentException(str(reply.get("ename")), str(reply.get("evalue")), name=name)
+            why = "too large" if res.dropped_large else "missing"
+            raise BadReturn(f"{name}(...) gave no usable result (result {why})", name=name)
+        return self._unpack(envelopes[-1], name, bool(want_args))
+
+    def _unpack(self, env: dict, name: str, want_args: bool):
+        gen = self._generation
+        status = env.get("status")
+        if status == "missing":
+            raise MissingName(name)
+        if status == "gone":
+            raise KernelDied("this object no longer exists in the kernel", name=name)
+        if status == "error":
+            raise StudentException(str(env.get("ename", "Exception"))[:100], str(env.get("evalue", "")), name=name)
+        if status == "badreturn":
+            raise BadReturn(f"{name}(...) returned {str(env.get('message', 'something that is not plain data'))}",
+                            name=name)
+        if status != "ok" or not isinstance(env.get("value"), str):
+            raise BadReturn(f"{name}(...) gave a malformed result", name=name)
+
+        def on_remote(ref):
+            return RemoteObject(self, ref, gen)
+        value = decode(env["value"], max_bytes=self._max, on_remote=on_remote)
+        if not want_args:
+            return value, None
+        after = decode(env.get("args") if isinstance(env.get("args"), str) else "null", max_bytes=self._max,
+                       on_remote=on_remote)
+        if not (isinstance(after, list) and len(after) == 2):
+            raise BadReturn(f"{name}(...): arguments after the call are malformed", name=name)
+        return value, tuple(after[0])
+
+
+def _answer_callback(prompt: str, nonce: str, callbacks: dict, errors: list) -> str:
+    """Run the grader-side callback a kernel ``input_request`` asks for; return the reply text."""
+    try:
+        req = json.loads(prompt) if len(prompt) <= _ENVELOPE_MAX else None
+    except ValueError:
+        req = None
+    if not isinstance(req, dict) or req.get("ag_callback") != nonce or req.get("id") not in callbacks:
+        return json.dumps({"ok": False, "error": "input() is not available during grading"})
+    try:
+        args = decode(req.get("args") if isinstance(req.get("args"), str) else "null")
+        if not (isinstance(args, list) and len(args) == 2 and isinstance(args[1], dict)):
+            raise BadReturn("malformed callback arguments")
+        value = callbacks[req["id"]](*args[0], **args[1])
+        return json.dumps({"ok": True, "value": encode_value(value)})
+    except BadReturn as e:
+        return json.dumps({"ok": False, "error": e.feedback})
+    except Exception as e:   # a grader-side failure: report to the kernel, re-raise after the call
+        errors.append(e)
+        return json.dumps({"ok": False, "error": "the grader's check failed"})
+
+
+class LocalProxy(_BaseProxy):
+    """Same interface in-process (in-notebook checks): arguments and results still pass through the codec."""
+
+    def __init__(self, namespace: dict):
+        self._ns = namespace
+        self._handles: dict[int, Any] = {}
+
+    def _remote(self, obj):
+        found = _NS["describe_keras"](obj)
+        if found is None:
+            return None
+        handle = len(self._handles) + 1
+        self._handles[handle] = obj
+        return {"__remote__": [handle, found[0], _NS["encode"](found[1])]}
+
+    def _dumps(self, value, name):
+        try:
+            return _NS["dumps"](value, self._remote)
+        except (_NS["CodecError"], RecursionError) as e:
+            raise BadReturn(f"{name}(...) returned {e}", name=name) from None
+
+    def _invoke(self, name, args, kwargs, *, want_args=False, handle=0, generation=None):
+        target = self._handles.get(handle) if handle else None
+        fn = getattr(target, name, None) if handle else self._ns.get(name)
+        if fn is None or not callable(fn):
+            raise MissingName(name)
+        cbs = _callbacks([args, kwargs], {})
+        hooks = {"__remote__": lambda p: self._handles[p[0]], "__callback__": lambda p: cbs[p[0]]}
+        a, kw = decode_args(encode_args(args, kwargs), hooks=hooks)
+        try:
+            value = fn(*a, **kw)
+        except Exception as e:
+            raise StudentException(type(e).__name__, str(e), name=name) from None
+
+        def on_remote(ref):
+            return RemoteObject(self, ref, 0)
+        out = decode(self._dumps(value, name), on_remote=on_remote)
+        if not want_args:
+            return out, None
+        after = decode(self._dumps([list(a), kw], name), on_remote=on_remote)
+        return out, tuple(after[0])
