@@ -219,7 +219,7 @@ def _levels(ck: _Checker, c: _Map, key: str, max_points: float) -> tuple[Level, 
         levels.append(Level(name=name, points=(lo, hi), descriptor=descriptor))
     if levels[0].points[0] != 0 or levels[-1].points[1] != max_points:
         ck.fail(f"levels cover [{levels[0].points[0]:g}, {levels[-1].points[1]:g}] but must cover "
-                f"[0, {max_points:g}]", raw.line, f"{key}.levels")
+                f"[0, {max_points:g}]", c.key_lines["levels"], f"{key}.levels")
     return tuple(levels)
 
 

@@ -1,0 +1,144 @@
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from autograder.errors import ImportRejected, InputError
+from autograder.seminar.registration import KINDS, check_groups, closest_id, import_groups
+from autograder.seminar.store import load_groups, open_db
+
+from .conftest import run_cli
+
+# every problem of registration_messy.csv (BOM, `;`, CRLF, trailing spaces, 1.6022402E7, 16022403.0,
+# a blank row, Vietnamese group name), in report order
+MESSY = [
+    {"kind": "unknown_id", "student_id": "16922417", "groups": ["Bag of Tricks"], "suggestion": "16022417"},
+    {"kind": "duplicate_member", "student_id": "16022404", "groups": ["CNN Tricks", "Bag of Tricks"],
+     "suggestion": None},
+    {"kind": "unassigned", "student_id": "16022407", "groups": [], "suggestion": None},
+    {"kind": "unassigned", "student_id": "16022408", "groups": [], "suggestion": None},
+    {"kind": "unassigned", "student_id": "16022411", "groups": [], "suggestion": None},
+    {"kind": "unassigned", "student_id": "16022412", "groups": [], "suggestion": None},
+    {"kind": "unassigned", "student_id": "16022417", "groups": [], "suggestion": None},
+    {"kind": "group_size", "student_id": None, "groups": ["Nhóm Ảnh Đẹp"], "suggestion": None},
+    {"kind": "duplicate_group", "student_id": None, "groups": ["Augmenters", "augmenters"], "suggestion": None},
+    {"kind": "duplicate_dataset", "student_id": None, "groups": ["CNN Tricks", "Bag of Tricks"],
+     "suggestion": None},
+]
+
+
+def test_clean_registration_has_no_problems(files):
+    check = check_groups(registration=files / "registration_clean.csv", roster=files / "roster.csv")
+    assert check.ok and check.to_dict() == {"problems": []}
+    assert [len(g.members) for g in check.groups] == [4, 4, 4, 5]
+    assert check.groups[0].member_names["16022401"] == "Nguyễn Văn An"
+
+
+def test_messy_registration_exact_problems(files):
+    got = check_groups(registration=files / "registration_messy.csv", roster=files / "roster.csv").to_dict()
+    assert list(got) == ["problems"]
+    assert all(list(p) == ["kind", "student_id", "groups", "suggestion", "detail"] for p in got["problems"])
+    assert [{k: v for k, v in p.items() if k != "detail"} for p in got["problems"]] == MESSY
+    assert {p["kind"] for p in got["problems"]} == set(KINDS)
+
+
+@pytest.mark.parametrize("kind,needle", [
+    ("unknown_id", "16922417 (group 'Bag of Tricks', row 3) is not on the roster; did you mean 16022417 "
+                   "(Nguyễn Thị Ánh Tuyết)?"),
+    ("duplicate_member", "16022404 (Phạm Minh Đức) is in 2 groups ('CNN Tricks', 'Bag of Tricks'), rows 2, 3"),
+    ("unassigned", "16022417 (Nguyễn Thị Ánh Tuyết) is in no group; possibly the mistyped 16922417"),
+    ("group_size", "group 'Nhóm Ảnh Đẹp' (row 4) has 2 member(s); allowed 3-5"),
+    ("duplicate_group", "registered 2 times (rows 5, 7); row 7 is used"),
+    ("duplicate_dataset", "dataset 'CIFAR-10' is taken by 2 groups"),
+])
+def test_each_kind_has_a_readable_detail(files, kind, needle):
+    check = check_groups(registration=files / "registration_messy.csv", roster=files / "roster.csv")
+    assert any(needle in p.detail for p in check.problems if p.kind == kind)
+
+
+def test_spreadsheet_numbers_are_ids(files):
+    check = check_groups(registration=files / "registration_messy.csv", roster=files / "roster.csv")
+    assert check.groups[0].members == ("16022401", "16022402", "16022403", "16022404")
+
+
+def test_leading_zeros_restored_from_roster_width(files):
+    check = check_groups(registration=files / "registration_zeros.csv", roster=files / "roster_zeros.csv")
+    assert check.ok, check.problems
+    assert check.roster.width == 9 and "019020003" in check.roster.students      # the roster lost it too
+    assert [g.members for g in check.groups] == [("019020001", "019020002", "019020003"),
+                                                 ("019020004", "019020005", "019020006")]
+
+
+def test_typo_suggestion_prefers_unassigned_and_limits_distance():
+    roster = ["16022417", "16922416", "12345678"]
+    assert closest_id("16922417", roster, prefer={"16022417"}) == "16022417"
+    assert closest_id("99999999", roster) is None
+
+
+def test_same_members_under_two_names_is_a_duplicate_group(tmp_path, files):
+    reg = tmp_path / "r.csv"
+    reg.write_text("group,member ids,dataset\nA,16022401 16022402 16022403,X\nB,16022403 16022402 16022401,Y\n",
+                   encoding="utf-8")
+    kinds = [(p.kind, p.groups) for p in check_groups(registration=reg, roster=files / "roster.csv").problems
+             if p.kind != "unassigned"]
+    assert kinds == [("duplicate_group", ["A", "B"])]
+
+
+def test_twice_in_one_group_and_size_limits(tmp_path, files):
+    reg = tmp_path / "r.csv"
+    reg.write_text("group,member ids\nA,16022401 16022401 16022402 16022403\n", encoding="utf-8")
+    check = check_groups(registration=reg, roster=files / "roster.csv", min_size=4, max_size=4)
+    dup = [p for p in check.problems if p.kind == "duplicate_member"]
+    assert dup[0].groups == ["A"] and "listed 2 times in group 'A'" in dup[0].detail
+    assert [p.groups for p in check.problems if p.kind == "group_size"] == [["A"]]   # 3 distinct members
+
+
+def test_row_without_group_name_is_an_input_error(tmp_path, files):
+    reg = tmp_path / "r.csv"
+    reg.write_text("group,member ids\n,16022401\n", encoding="utf-8")
+    with pytest.raises(InputError, match="rows 2 have no group name"):
+        check_groups(registration=reg, roster=files / "roster.csv")
+
+
+def test_cli_check_json_exit_codes(files, capsys):
+    assert run_cli(["groups", "check", str(files / "registration_messy.csv"), "--roster",
+                    str(files / "roster.csv"), "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert [p["kind"] for p in data["problems"]] == [p["kind"] for p in MESSY]
+    assert run_cli(["groups", "check", str(files / "registration_clean.csv"), "--roster",
+                    str(files / "roster.csv")]) == 0
+    assert "OK: 4 groups, 17 students" in capsys.readouterr().out
+
+
+def test_cli_check_missing_file_is_exit_2(files, capsys):
+    assert run_cli(["groups", "check", str(files / "nope.csv"), "--roster", str(files / "roster.csv")]) == 2
+    assert "nope.csv: file not found" in capsys.readouterr().out
+
+
+def test_import_refused_stores_nothing(files, db_url):
+    with pytest.raises(ImportRejected) as e:
+        import_groups(db_url, registration=files / "registration_messy.csv", roster=files / "roster.csv",
+                      assessment="midterm")
+    assert "[unknown_id]" in str(e.value) and "[unassigned]" not in str(e.value)
+    with open_db(db_url) as engine, engine.connect() as conn:
+        assert load_groups(conn, assessment="midterm") == {}
+
+
+def test_import_stores_groups_and_leaves_other_tables_alone(files, db_url):
+    with sa.create_engine(db_url).begin() as conn:        # stands in for nbgrader's gradebook
+        conn.execute(sa.text("CREATE TABLE student (id VARCHAR PRIMARY KEY)"))
+        conn.execute(sa.text("INSERT INTO student VALUES ('16022401')"))
+    import_groups(db_url, registration=files / "registration_clean.csv", roster=files / "roster.csv",
+                  assessment="midterm")
+    engine = sa.create_engine(db_url)
+    try:
+        names = sa.inspect(engine).get_table_names()
+        with engine.connect() as conn:
+            assert conn.execute(sa.text("SELECT id FROM student")).scalars().all() == ["16022401"]
+    finally:
+        engine.dispose()
+    assert [n for n in names if not n.startswith("seminar_")] == ["student"]
+    with open_db(db_url) as engine, engine.connect() as conn:
+        groups = load_groups(conn, assessment="midterm")
+    assert list(groups) == ["Augmenters", "Bag of Tricks", "CNN Tricks", "ResNet Fans"]
+    assert groups["CNN Tricks"].member_names["16022404"] == "Phạm Minh Đức"
