@@ -53,6 +53,7 @@ class _OutputSink:
         if self.truncated or size > self.budget[0]:
             if not self.truncated:
                 self.truncated = True
+                self.budget[0] = 0        # once over the cap, later (smaller) outputs are dropped too
                 self.cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=TRUNCATED_TEXT))
             return
         self.budget[0] -= size
@@ -110,6 +111,8 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
         count += 1
         cell.execution_count = count
         report.cells_run += 1
+        if res.dropped_large:
+            budget[0] = 0
         if sink.truncated or res.dropped_large:
             if not report.output_truncated:
                 report.notes.append(f"output truncated: the notebook printed more than {limits.output_kb} KB "

@@ -203,6 +203,7 @@ class SandboxedKernel:
                     if sock is self._monitor:
                         recv_monitor_message(self._monitor)
                         res.dropped_large = True
+                        res.output_bytes += cap // FLOOD_FACTOR   # one dropped message = one cap's worth
                         self._reconnect_iopub()
                         continue
                     msg = chans[sock].get_msg(timeout=0)

@@ -1,0 +1,82 @@
+"""execute_notebook: errors become notes, timeouts, output caps and floods, restore."""
+import resource
+
+import nbformat
+import pytest
+
+from autograder.execute import TRUNCATED_TEXT, execute_notebook, make_restore
+from autograder.kernel import SandboxedKernel
+from autograder.manifest import Limits
+
+pytestmark = pytest.mark.slow
+
+
+def _nb(*sources, markdown_first=True):
+    cells = [nbformat.v4.new_markdown_cell("# title")] if markdown_first else []
+    cells += [nbformat.v4.new_code_cell(s) for s in sources]
+    return nbformat.v4.new_notebook(cells=cells)
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    with SandboxedKernel(tmp_path_factory.mktemp("work"), Limits(), sandbox="none") as k:
+        yield k
+
+
+def test_runs_in_order_and_continues_after_errors(kernel):
+    limits = Limits(cell_timeout=10)
+    nb = _nb("x = 1\nprint('hi')", "undefined_name", "x += 1\nx", "# grade cell", "")
+    report = execute_notebook(nb, kernel, limits, skip=lambda cell: cell.source.startswith("# grade"))
+    assert report.notes == ["cell 3 raised NameError: name 'undefined_name' is not defined"]
+    cells = report.notebook.cells
+    assert cells[1].outputs[0]["text"] == "hi\n"
+    assert cells[3].outputs[0]["data"]["text/plain"] == "2"
+    assert cells[4].execution_count is None and report.cells_run == 3
+    assert nb.cells[1].get("outputs") == []          # the input notebook is not modified
+
+
+def test_cell_timeout_interrupts_and_execution_goes_on(kernel):
+    limits = Limits(cell_timeout=1)
+    report = execute_notebook(_nb("import time\ntime.sleep(30)", "print('next')"), kernel, limits)
+    assert report.notes == ["cell 2 did not finish within 1 s; it was interrupted"]
+    assert report.notebook.cells[2].outputs[0]["text"] == "next\n"
+
+
+def test_notebook_timeout_stops_remaining_cells(kernel):
+    limits = Limits(cell_timeout=5, notebook_timeout=1)
+    report = execute_notebook(_nb("import time\ntime.sleep(1.2)", "print('never')"), kernel, limits)
+    assert report.timed_out and "cells from cell 3 on were not run" in report.notes[-1]
+
+
+def test_large_output_is_truncated_with_a_note_and_grader_memory_is_fine(kernel):
+    limits = Limits(output_kb=64)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    report = execute_notebook(_nb("print('x' * 10**8)", "for i in range(200):\n    print('y' * 1000)",
+                                  "print('small')"), kernel, limits)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss < 150 * 1024
+    assert report.output_truncated and any("output truncated" in n for n in report.notes)
+    assert report.notebook.cells[1].outputs[-1]["text"] == TRUNCATED_TEXT
+    assert len(nbformat.writes(report.notebook)) < 80 * 1024
+    assert report.kernel_restarts == 0 and report.notebook.cells[3].outputs == [
+        {"output_type": "stream", "name": "stderr", "text": TRUNCATED_TEXT}]
+
+
+def test_endless_flood_kills_the_kernel_and_later_cells_run_in_a_fresh_one(tmp_path):
+    limits = Limits(output_kb=16, cell_timeout=30)
+    with SandboxedKernel(tmp_path, limits, sandbox="none") as k:
+        report = execute_notebook(_nb("while True:\n    print('z' * 10000)", "print('after')"), k, limits)
+    assert "printed far more output than allowed" in report.notes[-1]
+    assert report.kernel_restarts == 1
+    assert report.notebook.cells[2].outputs[-1]["text"] == "after\n"
+
+
+def test_make_restore_restarts_and_reruns_the_cells(kernel):
+    limits = Limits()
+    nb = _nb("state = 41")
+    execute_notebook(nb, kernel, limits)
+    kernel.run("state = 0", timeout=5)
+    restore = make_restore(nb, kernel, limits)
+    assert restore().notes == []
+    out = []
+    kernel.run("print(state + 1)", timeout=5, on_output=out.append)
+    assert out[0]["content"]["text"] == "42\n"
