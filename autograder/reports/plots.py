@@ -14,10 +14,10 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-STATUS_COLORS = {"on_time": "#2e7d32", "late": "#f9a825", "not_accepted": "#c62828", "missing": "#757575",
+STATUS_COLORS = {"scored": "#43a047", "on_time": "#2e7d32", "late": "#f9a825", "not_accepted": "#c62828", "missing": "#757575",
                  "error": "#6a1b9a", "ungraded": "#90caf9"}
-STATUS_LABELS = {"on_time": "on time", "late": "late", "not_accepted": "not accepted (too late)",
-                 "missing": "missing", "ungraded": "submitted, not graded"}
+STATUS_LABELS = {"scored": "scored (seminar)", "on_time": "on time", "late": "late", "not_accepted": "not accepted (too late)",
+                 "missing": "missing", "error": "could not be graded", "ungraded": "submitted, not graded"}
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,14 @@ class Plot:
 
 
 def _figure(width: float, height: float) -> Figure:
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig
 
 
 def _encode(fig: Figure, *, id: str, title: str, alt: str) -> Plot:
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
+    fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)
     return Plot(id=id, title=title, alt=alt, uri="data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode())
 
 
@@ -65,7 +65,7 @@ def task_difficulty(tasks: pd.DataFrame, labels: dict[str, str], *, top: int = 1
     if tasks.empty:
         return None
     means = tasks.groupby(["assessment", "task"], sort=False)["percent"].mean().sort_values().head(top)
-    names = [f"{labels.get(a, a).split(' ')[0]} {t}" for a, t in means.index]
+    names = [f"{a} · {t}" for a, t in means.index]
     fig = _figure(9, 0.3 * len(means) + 1.4)
     ax = fig.add_subplot()
     y = np.arange(len(means))[::-1]
@@ -135,13 +135,17 @@ def seminar_criteria(criteria: pd.DataFrame, labels: dict[str, str]) -> Plot | N
                    alt="Bars: mean rater score per rubric criterion for each seminar.")
 
 
-def rater_disagreement(criteria: pd.DataFrame) -> Plot | None:
-    """Heat map of the score spread (max - min over raters) per group and criterion; flagged cells marked."""
+def rater_disagreement(criteria: pd.DataFrame, *, top: int = 20) -> Plot | None:
+    """Heat map of the score spread (max - min over raters) per group and criterion, for the `top` groups
+    with the largest spread; flagged cells marked."""
     if criteria.empty:
         return None
     frame = criteria.assign(row=criteria["assessment"].astype(str) + " / " + criteria["group"].astype(str))
     spread = frame.pivot_table(index="row", columns="criterion", values="spread", aggfunc="max", sort=False)
     flagged = frame.pivot_table(index="row", columns="criterion", values="flagged", aggfunc="max", sort=False)
+    n_groups = len(spread)
+    keep = spread.max(axis=1).sort_values(ascending=False, kind="stable").index[:top]
+    spread, flagged = spread.loc[keep], flagged.loc[keep].astype(bool)
     fig = _figure(8, 0.35 * len(spread) + 1.8)
     ax = fig.add_subplot()
     image = ax.imshow(spread.to_numpy(dtype=float), cmap="Oranges", aspect="auto", vmin=0)
@@ -152,6 +156,7 @@ def rater_disagreement(criteria: pd.DataFrame) -> Plot | None:
             mark = "!" if bool(flagged.iloc[i, j]) else ""
             ax.text(j, i, f"{value:.1f}{mark}", ha="center", va="center", fontsize=7)
     fig.colorbar(image, ax=ax, label="spread between raters (points of 10)")
-    ax.set_title("Rater disagreement per group and criterion (! = flagged)")
+    shown = f"the {len(spread)} of {n_groups} groups with the largest" if n_groups > len(spread) else "per group and"
+    ax.set_title(f"Rater disagreement: {shown} spread, per criterion (! = flagged)")
     return _encode(fig, id="raters", title="Rater disagreement",
                    alt="Heat map of the spread between raters' scores per group and criterion.")
