@@ -70,7 +70,7 @@ def hidden_test_lines(hidden_dir: Path, public_dir: Path) -> set[str]:
         found = set()
         for p in sorted(folder.rglob("*.py")) if folder.is_dir() else ():
             for raw in p.read_text(encoding="utf-8", errors="replace").splitlines():
-                line = _normalise(raw)
+                line = _normalise(raw.split("  #")[0])
                 if _is_evidence(line):
                     found.add(line)
         return found

@@ -6,9 +6,10 @@
    run there see the same sources, gradebook and exchange).
 2. nbgrader's `GenerateAssignment` converts `assignments/A/*.ipynb` into `release/A/` (solutions and hidden
    tests stripped, checksums written, cells locked) and records the assignment, notebooks and grade cells in
-   the gradebook. Its source directory is the absolute `course.source_root`; `tests/` and the manifest are
-   ignored so that neither reaches `release/`.
-3. `tests/public/` is copied to `release/A/public_tests/`, the manifest's `files` next to the notebook.
+   the gradebook. Its source directory is the absolute `course.source_root`; its `ignore` is `*` so that it
+   copies no other file of the source folder (tests, manifest, build scripts never reach `release/`).
+3. `tests/public/` is copied to `release/A/public_tests/`, the manifest's `files` next to the notebook
+   (only these: anything else a release needs must be listed in the manifest).
 4. Every released file is scanned (`leakscan.py`); any finding removes the release and raises.
 5. nbgrader's `ExchangeReleaseAssignment` copies the release to `exchange/COURSE_ID/outbound/A/`.
 """
@@ -27,10 +28,15 @@ from traitlets.config import Config
 
 from .coursedir import CourseDirectory
 from .errors import ConfigError
+from .gradebook import open_gradebook, quiet_sqlalchemy
 from .leakscan import Finding, scan_release
 from .manifest import load_manifest
 
 DEFAULT_COURSE_ID = "INT3121"
+# nbgrader copies every non-ignored file of the source folder (tests/, the manifest, notebook build scripts...).
+# We let it convert the manifest's notebook only and copy exactly the declared files ourselves.
+GENERATE_IGNORE = ["*"]
+# What the exchange copy and nbgrader's own commands run from the course dir skip.
 IGNORED = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "tests", "manifest.yaml"]
 
 
@@ -44,6 +50,14 @@ class ReleaseReport:
     exchange_dir: Path | None = None
     nbgrader_config: Path | None = None
     log: str = ""                                         # what nbgrader said (warnings and errors)
+
+    def lines(self) -> list[str]:
+        out = [f"notebook: {self.notebook}", f"files: {', '.join(self.files)}",
+               f"grade cells (gradebook): {', '.join(self.grade_cells)}"]
+        if self.exchange_dir:
+            out.append(f"exchange: {self.exchange_dir}")
+        out += [f"nbgrader: {line}" for line in self.log.splitlines() if line.strip()]
+        return out
 
 
 def nbgrader_config(course: CourseDirectory, course_id: str) -> Config:
@@ -100,13 +114,15 @@ def _captured(app) -> io.StringIO:
         log.handlers, log.propagate = old_handlers, old_propagate
 
 
-def _run_nbgrader(app_cls, config: Config, assignment: str, what: str) -> str:
+def _run_nbgrader(app_cls, config: Config, assignment: str, what: str, notebook: str | None = None) -> str:
     from nbgrader.converters.base import NbGraderException
     from nbgrader.coursedir import CourseDirectory as NbCourseDirectory
     coursedir = NbCourseDirectory(config=config)
     coursedir.assignment_id = assignment
+    if notebook is not None:
+        coursedir.notebook_id = notebook
     app = app_cls(coursedir=coursedir, config=config)
-    with _captured(app) as buf:
+    with _captured(app) as buf, quiet_sqlalchemy():
         try:
             app.start()
         except (NbGraderException, SystemExit, RuntimeError) as e:
@@ -150,7 +166,9 @@ def release_assignment(*, course: CourseDirectory, assignment: str, force: bool 
     config = nbgrader_config(course, course_id)
     config.GenerateAssignment.force = True
     config.GenerateAssignment.create_assignment = True
-    log = _run_nbgrader(GenerateAssignment, config, assignment, "generate_assignment")
+    config.CourseDirectory.ignore = list(GENERATE_IGNORE)
+    log = _run_nbgrader(GenerateAssignment, config, assignment, "generate_assignment",
+                        notebook=Path(manifest.notebook).stem)
     if not (dest / manifest.notebook).is_file():
         raise ConfigError(f"nbgrader did not produce {manifest.notebook}\n{log}", where=assignment)
 
@@ -177,6 +195,7 @@ def release_assignment(*, course: CourseDirectory, assignment: str, force: bool 
                            nbgrader_config=config_path, log=log)
     report.grade_cells = _grade_cells(course, assignment, Path(manifest.notebook).stem)
     if exchange:
+        config = nbgrader_config(course, course_id)
         config.ExchangeReleaseAssignment.force = True
         report.log += _run_nbgrader(ExchangeReleaseAssignment, config, assignment, "release_assignment")
         report.exchange_dir = course.exchange / course_id / "outbound" / assignment
@@ -184,6 +203,5 @@ def release_assignment(*, course: CourseDirectory, assignment: str, force: bool 
 
 
 def _grade_cells(course: CourseDirectory, assignment: str, notebook: str) -> list[str]:
-    from nbgrader.api import Gradebook
-    with Gradebook(course.db_url) as gb:
+    with open_gradebook(course) as gb:
         return sorted(c.name for c in gb.find_notebook(notebook, assignment).grade_cells)
