@@ -54,7 +54,7 @@ def find_public_tests(start: Path) -> Path:
 def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None, sandbox: str = "none",
                    limits: Limits | None = None, tasks: tuple[str, ...] | None = None) -> CheckReport:
     """Run the notebook in a fresh kernel and its public tests against it."""
-    from .execute import execute_notebook
+    from .execute import execute_notebook, make_restore
     from .job import is_grade_cell
     from .kernel import SandboxedKernel
     from .proxy import KernelProxy
@@ -65,7 +65,7 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
     notebook = Path(notebook).resolve()
     tests = Path(tests_dir).resolve() if tests_dir else find_public_tests(notebook.parent)
     limits = limits or Limits()
-    nb, notes = sanitize_submission(path=notebook, release_notebook=None, max_mb=limits.notebook_mb)
+    nb, notes = sanitize_submission(path=notebook, release_notebook=notebook, max_mb=limits.notebook_mb)
     report = CheckReport(notebook=str(notebook), notes=list(notes))
     workdir = Path(tempfile.mkdtemp(prefix="autograder-check-"))
     for item in notebook.parent.iterdir():   # the student's own data files, as the notebook sees them
@@ -76,12 +76,8 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
         kernel.start()
         executed = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
         report.notes.extend(executed.notes)
-
-        def restore():
-            kernel.restart()
-            execute_notebook(nb, kernel, limits, skip=is_grade_cell)
-
-        plugin = GradingPlugin(student=KernelProxy(kernel, restore=restore, limits=limits), tasks=tasks)
+        proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
+        plugin = GradingPlugin(student=proxy, tasks=tasks)
         run_tests(test_dirs=[tests], plugin=plugin)
         report.checks, report.errors = plugin.results, plugin.errors
     finally:

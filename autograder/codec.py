@@ -346,6 +346,16 @@ def describe_keras(obj):
             "non_trainable_params": total - trainable, "layers": [layer_desc(l) for l in obj.layers]}
     if isinstance(obj, keras.layers.Layer):
         return "keras_layer", layer_desc(obj)
+    if isinstance(obj, keras.callbacks.History):
+        hist = getattr(obj, "history", None)
+        hist = hist if isinstance(hist, dict) else {}
+        series = {}
+        for k, v in dict.items(hist):
+            try:
+                series[str(k)] = [float(x) for x in v]
+            except Exception:
+                continue
+        return "keras_history", {"history": series, "epoch": [int(e) for e in (getattr(obj, "epoch", None) or [])]}
     return None
 '''
 

@@ -60,7 +60,7 @@ def task_results(manifest: Manifest, plugin: GradingPlugin) -> list[TaskResult]:
 def grade_submission(*, assignment: str, notebook_path: Path | str, settings: GradeSettings,
                      student_id: str) -> SubmissionResult:
     """Grade one submission in its own sandboxed kernel; never raises for the submission's faults."""
-    from .execute import execute_notebook
+    from .execute import execute_notebook, make_restore
     from .kernel import SandboxedKernel
     from .proxy import KernelProxy
     from .validate import sanitize_submission
@@ -91,19 +91,15 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
         t0 = time.perf_counter()
         kernel.start()
         timings["kernel_start"] = time.perf_counter() - t0
-        if kernel.sandbox_note:
-            notes.append(kernel.sandbox_note)
+        if kernel.note:
+            notes.append(kernel.note)
 
         t0 = time.perf_counter()
         report = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
         timings["execute"] = time.perf_counter() - t0
         notes.extend(report.notes)
 
-        def restore():
-            kernel.restart()
-            execute_notebook(nb, kernel, limits, skip=is_grade_cell)
-
-        proxy = KernelProxy(kernel, restore=restore, limits=limits)
+        proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
         plugin = GradingPlugin(student=proxy, reference_path=course.reference_module(assignment),
                                seed=settings.seed, gpu=settings.gpu)
         t0 = time.perf_counter()
@@ -116,16 +112,15 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
         if settings.save_notebook:
             out = course.autograded(student_id, assignment) / manifest.notebook
             write_text_atomic(out, nbformat.writes(report.notebook))
-        restarts = getattr(proxy, "restarts", 0)
-        if restarts:
-            notes.append(f"the kernel was restarted {restarts} time(s) during testing")
+        if proxy.restores:
+            notes.append(f"the kernel was restarted {proxy.restores} time(s) during testing")
         return SubmissionResult(**base, status="graded", tasks=task_results(manifest, plugin), notes=notes,
-                                submission_sha256=sha, sandbox=kernel.sandbox_mode,
+                                submission_sha256=sha, sandbox=kernel.plan.mode,
                                 seconds=round(time.perf_counter() - start, 3),
                                 timings={k: round(v, 3) for k, v in timings.items()})
     except AutograderError as e:
         return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha,
-                                       notes=notes, sandbox=kernel.sandbox_mode)
+                                       notes=notes, sandbox=kernel.plan.mode)
     finally:
         kernel.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)

@@ -214,6 +214,13 @@ import keras
 def build():
     return keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu", name="hidden"),
                              keras.layers.Dense(2, name="out")], name="tiny")
+
+def fit_one():
+    import numpy as np
+    model = build()
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(np.zeros((8, 4), "float32"), np.zeros((8, 2), "float32"), epochs=2, verbose=0)
+    return model, history
 '''
 
 
@@ -234,3 +241,6 @@ def test_keras_model_stays_in_the_kernel_as_a_remote_object(tmp_path):
         assert hidden["module"].startswith("keras.") and hidden["config"]["activation"] == "relu"
         out = model.call("predict", np.zeros((5, 4), dtype="float32"), verbose=0)
         assert out.shape == (5, 2) and out.dtype == np.float32
+        fitted, history = proxy.fit_one()   # (model, History) as train_classifier returns
+        assert fitted.kind == "keras_model" and history.kind == "keras_history"
+        assert list(history.description["history"]) == ["loss"] and history.description["epoch"] == [0, 1]

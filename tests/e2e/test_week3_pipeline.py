@@ -1,0 +1,131 @@
+"""Week 3 end to end: release -> collect -> grade (sandboxed pool) -> feedback -> export, on the bundled
+examples (correct in two styles, seeded bugs, a broken notebook, hostile notebooks).
+
+Every example's score must equal course/examples/w03_training/EXPECTED.yaml, task by task.
+"""
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from autograder.coursedir import PROJECT_ROOT
+from autograder.results import load_result
+from autograder.settings import GradeSettings, open_course
+
+pytestmark = pytest.mark.slow
+
+ASSIGNMENT = "w03_training"
+EXAMPLES = PROJECT_ROOT / "course" / "examples" / ASSIGNMENT
+
+
+def expected() -> dict:
+    data = yaml.safe_load((EXAMPLES / "EXPECTED.yaml").read_text(encoding="utf-8"))
+    return {str(k): v for k, v in (data.get("students") or data).items()}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    from autograder.collect import collect_submissions
+    from autograder.release import release_assignment
+    from autograder.runner import grade_assignment
+
+    root = tmp_path_factory.mktemp("course")
+    course, config = open_course(root)
+    release_assignment(course=course, assignment=ASSIGNMENT)
+    report = collect_submissions(course=course, assignment=ASSIGNMENT, source=EXAMPLES)
+    settings = GradeSettings(course=course, sandbox="auto", seed=config.seed)
+    summary = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=2, progress=False)
+    return course, settings, report, summary
+
+
+def test_every_example_scores_as_expected(graded):
+    course, _, _, summary = graded
+    exp = expected()
+    assert {r.student_id for r in summary.graded} == set(exp)
+    problems = []
+    for sid, spec in exp.items():
+        result = load_result(course.result_file(sid, ASSIGNMENT))
+        total = spec["total"] if isinstance(spec, dict) else spec
+        if result.score != pytest.approx(total):
+            lost = {t.task: (t.score, t.messages[:1]) for t in result.tasks if t.score < t.max_score}
+            problems.append(f"{sid}: {result.score} != {total}; {lost}; {result.error}")
+        for task, points in (spec.get("lost") or {}).items() if isinstance(spec, dict) else ():
+            t = next(t for t in result.tasks if t.task == task)
+            if t.max_score - t.score != pytest.approx(points):
+                problems.append(f"{sid}: {task} lost {t.max_score - t.score}, expected {points}")
+            if not t.messages:
+                problems.append(f"{sid}: {task} lost points without a message")
+    assert not problems, "\n".join(problems)
+
+
+def test_results_are_complete_and_sandboxed(graded):
+    course, _, _, summary = graded
+    import shutil as _sh
+    for r in summary.graded:
+        assert r.max_score == 100
+        if r.status == "graded":
+            assert r.sandbox == ("bwrap" if _sh.which("bwrap") else "none")
+
+
+def test_rerun_resumes_and_changed_submission_is_regraded(graded):
+    from autograder.runner import grade_assignment
+    course, settings, _, _ = graded
+    again = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=1, progress=False)
+    assert again.graded == [] and len(again.skipped) == len(expected())
+    sid = sorted(expected())[0]
+    nb = next(course.submitted(sid, ASSIGNMENT).glob("*.ipynb"))
+    nb.write_text(nb.read_text(encoding="utf-8").replace('"cells": [', '"cells": [{"cell_type": "markdown", '
+                                                         '"metadata": {}, "source": "edited"}, ', 1),
+                  encoding="utf-8")
+    before = load_result(course.result_file(sid, ASSIGNMENT))
+    third = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=1, progress=False)
+    assert [r.student_id for r in third.graded] == [sid]
+    assert third.graded[0].score == before.score
+
+
+def test_feedback_and_exports(graded, tmp_path):
+    from autograder.export import export_scores
+    from autograder.feedback import write_feedback
+    course, _, _, _ = graded
+    pages = write_feedback(course=course, assignment=ASSIGNMENT)
+    assert len(pages) == len(expected())
+    hidden_sources = [p.read_text() for p in (course.tests(ASSIGNMENT, "hidden")).glob("test_*.py")]
+    for page in pages:
+        html = Path(page).read_text(encoding="utf-8")
+        assert "<html" in html.lower()
+        for src in hidden_sources:  # no line of hidden test code is shown
+            for line in src.splitlines():
+                if len(line.strip()) > 40 and "def test_" in line:
+                    assert line.strip() not in html
+    out = export_scores(course=course, out=tmp_path / "by_task.csv", assignment=ASSIGNMENT, by_task=True)
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert list(rows[0]) == ["student_id", "assignment", "task", "score", "max_score"]
+    totals = {}
+    for row in rows:
+        totals[row["student_id"]] = totals.get(row["student_id"], 0) + float(row["score"])
+    for sid, spec in expected().items():
+        assert totals[sid] == pytest.approx(spec["total"] if isinstance(spec, dict) else spec)
+
+
+def test_gradebook_matches_results(graded):
+    from autograder.gradebook import gradebook_scores
+    course, _, _, _ = graded
+    frame = gradebook_scores(course=course, assignment=ASSIGNMENT)
+    totals = frame.groupby("student_id")["score"].sum().to_dict()
+    for sid in expected():
+        assert totals[sid] == pytest.approx(load_result(course.result_file(sid, ASSIGNMENT)).score)
+
+
+def test_fallback_without_bubblewrap_still_grades(graded, tmp_path):
+    """Same correct submission, sandbox='none': same score, and the missing sandbox is noted."""
+    from autograder.job import grade_submission
+    course, settings, _, _ = graded
+    exp = expected()
+    sid = next(s for s, spec in exp.items() if (spec["total"] if isinstance(spec, dict) else spec) == 100)
+    nb = next(course.submitted(sid, ASSIGNMENT).glob("*.ipynb"))
+    result = grade_submission(assignment=ASSIGNMENT, notebook_path=nb, student_id=sid,
+                              settings=settings.with_(sandbox="none", save_notebook=False))
+    assert result.score == 100 and result.sandbox == "none"
+    assert any("bubblewrap" in n for n in result.notes)
