@@ -133,13 +133,12 @@ def score_table(data: CourseData, students: pd.DataFrame, *, as_of: dt.datetime)
 
 def student_table(policy: Policy, students: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Per student: counts, points, final and running grade, at-risk flag with reasons."""
-    s = scores.assign(counted_weight=scores["weight"].where(scores["status"].isin(COUNTED), 0.0))
-    agg = s.groupby("student_id", sort=False).agg(
-        points=("points", lambda x: x.fillna(0).sum()),
-        counted_weight=("counted_weight", "sum"),
-        n_submitted=("status", lambda x: int(x.isin(SUBMITTED).sum())),
-        n_late=("status", lambda x: int((x == "late").sum())),
-        n_missing=("status", lambda x: int(x.isin(MISSING_LIKE).sum())))
+    status = scores["status"]
+    s = pd.DataFrame({"student_id": scores["student_id"], "points": scores["points"].fillna(0.0),
+                      "counted_weight": scores["weight"].where(status.isin(COUNTED), 0.0),
+                      "n_submitted": status.isin(SUBMITTED).astype(int), "n_late": (status == "late").astype(int),
+                      "n_missing": status.isin(MISSING_LIKE).astype(int)})
+    agg = s.groupby("student_id", sort=False).sum()
     out = students.merge(agg, left_on="student_id", right_index=True, how="left")
     scale = policy.grade_scale
     out["points"] = out["points"].round(4)

@@ -41,9 +41,9 @@ class ReportSummary:
 
 
 def _when(stamp, tz) -> str:
-    if stamp is None or pd.isna(stamp):
+    if stamp is None or stamp is pd.NaT or (isinstance(stamp, float) and stamp != stamp):
         return ""
-    return pd.Timestamp(stamp).tz_convert(tz).strftime("%Y-%m-%d %H:%M")
+    return stamp.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
 def _lateness_text(r: dict) -> str:
@@ -123,24 +123,31 @@ def class_context(grades: Grades) -> dict:
     }
 
 
-def student_context(grades: Grades, student: dict, *, scores: pd.DataFrame, tasks: pd.DataFrame,
+def student_context(grades: Grades, student: dict, *, scores: list[dict], tasks: dict, rubric: dict,
                     pages: Path) -> dict:
+    """One student's page: `scores` are their score rows, `tasks` maps assessment -> task rows, `rubric` maps
+    (assessment, group) -> criteria rows."""
     policy, tz = grades.policy, grades.policy.tz
     extensions = {e.assessment: e for e in policy.extensions if e.student_id == student["student_id"]}
-    rows = []
-    for r in scores.to_dict("records"):
-        t = tasks[tasks["assessment"] == r["assessment"]].to_dict("records") if not tasks.empty else []
+    rows, criteria = [], []
+    for r in scores:
         ext = extensions.get(r["assessment"])
         rows.append({**r, "due_text": _when(r["due"], tz), "submitted_text": _when(r["submitted_at"], tz),
-                     "lateness": _lateness_text(r), "tasks": t, "feedback_link": relative_link(r["feedback"], pages),
+                     "lateness": _lateness_text(r), "tasks": tasks.get(r["assessment"], []),
+                     "feedback_link": relative_link(r["feedback"], pages),
                      "extension_reason": ext.reason if ext else "",
                      "messages": [m for m in (r["notes"] or "").split("\n") if m]})
-    criteria = grades.criteria
-    groups = {(r["assessment"], r["group"]) for r in rows if r["kind"] == "seminar" and r["group"]}
-    rubric = [c for c in criteria.to_dict("records") if (c["assessment"], str(c["group"])) in groups] \
-        if not criteria.empty else []
-    return {"policy": policy, "as_of": _when(grades.as_of, tz), "s": student, "rows": rows, "rubric": rubric,
+        if r["kind"] == "seminar" and r["group"]:
+            criteria += rubric.get((r["assessment"], r["group"]), [])
+    return {"policy": policy, "as_of": _when(grades.as_of, tz), "s": student, "rows": rows, "rubric": criteria,
             "pass_line": policy.at_risk.below_percent / 100 * policy.grade_scale}
+
+
+def _group(records: list[dict], *keys: str) -> dict:
+    out: dict = {}
+    for r in records:
+        out.setdefault(tuple(r[k] for k in keys) if len(keys) > 1 else r[keys[0]], []).append(r)
+    return out
 
 
 def render_reports(grades: Grades, *, out: Path | str) -> ReportSummary:
@@ -153,16 +160,19 @@ def render_reports(grades: Grades, *, out: Path | str) -> ReportSummary:
     t1 = time.perf_counter()
     (out / "index.html").write_text(_env.get_template("index.html.j2").render(**context), encoding="utf-8")
     template = _env.get_template("student.html.j2")
-    scores = dict(tuple(grades.scores.groupby("student_id", sort=False)))
-    tasks = dict(tuple(grades.tasks.groupby("student_id", sort=False)))
-    empty = grades.tasks.iloc[0:0]
+    scores = _group(grades.scores.to_dict("records"), "student_id")
+    tasks: dict = {}
+    for (sid, aid), rows in _group(grades.tasks.to_dict("records"), "student_id", "assessment").items():
+        tasks.setdefault(sid, {})[aid] = rows
+    rubric = _group(grades.criteria.astype({"group": str}).to_dict("records"), "assessment", "group")
     n = 0
     for student in grades.students.to_dict("records"):
         sid = student["student_id"]
         if not SAFE_ID.match(sid):
             grades.warnings.append(f"no page for student id {sid!r}: not usable as a file name")
             continue
-        ctx = student_context(grades, student, scores=scores[sid], tasks=tasks.get(sid, empty), pages=pages)
+        ctx = student_context(grades, student, scores=scores[sid], tasks=tasks.get(sid, {}), rubric=rubric,
+                              pages=pages)
         (pages / f"{sid}.html").write_text(template.render(**ctx), encoding="utf-8")
         n += 1
     t2 = time.perf_counter()
