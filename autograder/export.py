@@ -1,0 +1,67 @@
+"""CSV exports of stored results (`autograded/STUDENT/ASSIGNMENT/result.json`).
+
+    export_scores(course=..., out=Path("scores.csv"))                  student_id,assignment,score,max_score
+    export_scores(course=..., out=..., by_task=True)                    student_id,assignment,task,score,max_score
+
+Rows are sorted by assignment then student. A submission that errored exports 0 for each task.
+Text cells starting with = + - @ (or a tab/CR) get a leading apostrophe so spreadsheets do not run them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from .coursedir import CourseDirectory
+from .results import load_result, write_text_atomic
+
+TOTAL_COLUMNS = ["student_id", "assignment", "score", "max_score"]
+TASK_COLUMNS = ["student_id", "assignment", "task", "score", "max_score"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """A spreadsheet-safe text cell (CSV/formula injection)."""
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _number(x: float) -> str:
+    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def _results(course: CourseDirectory, assignment: str | None):
+    base = course.root / "autograded"
+    if not base.is_dir():
+        return []
+    found = []
+    for student_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        for a_dir in sorted(p for p in student_dir.iterdir() if p.is_dir()):
+            if assignment is not None and a_dir.name != assignment:
+                continue
+            result = load_result(a_dir / "result.json")
+            if result is not None:
+                found.append(result)
+    return sorted(found, key=lambda r: (r.assignment, r.student_id))
+
+
+def score_rows(*, course: CourseDirectory, assignment: str | None = None, by_task: bool = False) -> list[list]:
+    rows = []
+    for r in _results(course, assignment):
+        graded = r.status == "graded"
+        if by_task:
+            rows += [[r.student_id, r.assignment, t.task, t.score if graded else 0.0, t.max_score] for t in r.tasks]
+        else:
+            rows.append([r.student_id, r.assignment, r.score if graded else 0.0, r.max_score])
+    return rows
+
+
+def export_scores(*, course: CourseDirectory, out: Path, assignment: str | None = None, by_task: bool = False) -> Path:
+    """Write the CSV atomically; returns `out`."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(TASK_COLUMNS if by_task else TOTAL_COLUMNS)
+    for row in score_rows(course=course, assignment=assignment, by_task=by_task):
+        writer.writerow([neutralise(str(v)) if isinstance(v, str) else _number(v) for v in row])
+    out = Path(out)
+    write_text_atomic(out, buf.getvalue())
+    return out

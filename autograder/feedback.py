@@ -1,0 +1,81 @@
+"""One self-contained HTML feedback page per student, from stored results (never from tests or solutions).
+
+    write_feedback(course=..., assignment="w03_training") -> [feedback/STUDENT/ASSIGNMENT/index.html, ...]
+
+`page_context` turns a `SubmissionResult` into plain data; `templates/feedback.html.j2` renders it with
+autoescaping on (messages, notes and errors come from student code and are escaped). Hidden checks are
+shown by their message only, never by test name or code. Students without a stored result get no page.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .collect import SAFE_ID
+from .coursedir import CourseDirectory
+from .errors import ConfigError, InputError
+from .manifest import load_manifest
+from .results import SubmissionResult, load_result, write_text_atomic
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
+
+
+def page_context(result: SubmissionResult, *, title: str = "", descriptions: dict | None = None) -> dict:
+    descriptions = descriptions or {}
+    tasks = []
+    for t in result.tasks:
+        checks, hidden_n = [], 0
+        for c in t.checks:
+            if c.visibility == "public":
+                label = c.test_id.rsplit("::", 1)[-1]
+            else:
+                hidden_n += 1
+                label = f"hidden check {hidden_n}"
+            checks.append({"label": label, "visibility": c.visibility, "passed": c.passed,
+                           "points": _fmt(c.points), "message": c.message if not c.passed else ""})
+        tasks.append({"name": t.task, "description": t.description or descriptions.get(t.task, ""),
+                      "score": _fmt(t.score if result.status == "graded" else 0.0), "max_score": _fmt(t.max_score),
+                      "full": result.status == "graded" and t.score >= t.max_score - 1e-9, "checks": checks,
+                      "passed": sum(c["passed"] for c in checks), "total": len(checks)})
+    graded = result.status == "graded"
+    return {"student_id": result.student_id, "assignment": result.assignment, "title": title,
+            "graded": graded, "error": result.error, "score": _fmt(result.score if graded else 0.0),
+            "max_score": _fmt(result.max_score), "tasks": tasks, "notes": list(result.notes),
+            "sandbox": result.sandbox or "unknown"}
+
+
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def render_feedback(context: dict) -> str:
+    return _environment().get_template("feedback.html.j2").render(**context)
+
+
+def write_feedback(*, course: CourseDirectory, assignment: str, student_ids=None) -> list[Path]:
+    """Write feedback pages (atomically) for `student_ids` (default: every graded student); returns the paths."""
+    ids = list(student_ids) if student_ids else course.graded_students(assignment)   # folder names: safe
+    for sid in student_ids or ():
+        if not isinstance(sid, str) or not SAFE_ID.match(sid) or ".." in sid:
+            raise InputError(f"student id {sid!r} is not a plain id (letters, digits, . _ -)")
+    try:
+        manifest = load_manifest(course.manifest(assignment))
+        title, descriptions = manifest.title, {t.name: t.description for t in manifest.tasks}
+    except ConfigError:
+        title, descriptions = "", {}
+    paths = []
+    for sid in ids:
+        result = load_result(course.result_file(sid, assignment))
+        if result is None:
+            continue
+        html = render_feedback(page_context(result, title=title, descriptions=descriptions))
+        path = course.feedback(sid, assignment) / "index.html"
+        write_text_atomic(path, html)
+        paths.append(path)
+    return paths
