@@ -97,7 +97,7 @@ def _digits(n_train, n_val, n_test):
     digits = load_digits()
     x = (digits.images / 16.0).astype(np.float32)[..., None]
     y = digits.target.astype(np.int64)
-    order = np.random.default_rng(3121).permutation(len(y))
+    order = np.random.default_rng(20190911).permutation(len(y))
     x, y = x[order], y[order]
     a, b, c = n_train, n_train + n_val, n_train + n_val + n_test
     return x[:a], y[:a], x[a:b], y[a:b], x[b:c], y[b:c]

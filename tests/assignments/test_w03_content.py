@@ -1,0 +1,192 @@
+"""Week 3 (`w03_training`) content: manifest, tests and their points, public/hidden separation, reference
+solution (vs scikit-learn/Keras and vs every test), the instructor notebook, the example submissions."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import yaml
+
+from autograder.coursedir import PROJECT_ROOT
+from autograder.leakscan import reference_lines
+from autograder.manifest import load_manifest
+from autograder.testing.plugin import GradingPlugin, load_reference, run_tests
+
+SRC = PROJECT_ROOT / "assignments" / "w03_training"
+PUBLIC, HIDDEN = SRC / "tests" / "public", SRC / "tests" / "hidden"
+REFERENCE = PROJECT_ROOT / "reference_solutions" / "w03_training.py"
+EXAMPLES = PROJECT_ROOT / "course" / "examples" / "w03_training"
+TASKS = ["cross_entropy", "mean_cross_entropy", "confusion_matrix", "precision_recall_f1", "sgd_step",
+         "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "backprop_example", "batchnorm_forward",
+         "random_search", "train_classifier"]
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    return load_manifest(SRC / "manifest.yaml")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_reference(REFERENCE)
+
+
+@pytest.fixture(scope="module")
+def notebook():
+    return nbformat.read(str(SRC / "w03_training.ipynb"), as_version=4)
+
+
+def test_manifest_has_every_week3_function_and_100_points(manifest):
+    assert manifest.task_names == TASKS
+    assert sum(t.points for t in manifest.tasks) == 100
+
+
+@pytest.mark.parametrize("gpu", [False, True], ids=["cpu", "gpu"])
+def test_test_points_add_up_to_manifest_points(manifest, gpu):
+    plugin = run_tests(test_dirs=[PUBLIC, HIDDEN], plugin=GradingPlugin(student=None, gpu=gpu),
+                       extra_args=("--collect-only",))
+    assert not plugin.errors
+    points: dict[str, float] = {}
+    for test in plugin.collected:
+        points[test.task] = points.get(test.task, 0) + test.points
+    assert points == {t.name: t.points for t in manifest.tasks}
+    assert {t.visibility for t in plugin.collected} == {"public", "hidden"}
+
+
+def _py_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.py"))
+
+
+def _numbers(tree) -> set[str]:
+    """Numeric literals specific enough to identify a hidden value (4+ significant digits)."""
+    out = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
+            digits = re.sub(r"[^0-9]", "", repr(abs(node.value))).strip("0")
+            if len(digits) >= 4:
+                out.add(repr(node.value))
+    return out
+
+
+def test_public_tests_ship_nothing_hidden():
+    hidden_numbers = set().union(*(_numbers(ast.parse(p.read_text())) for p in _py_files(HIDDEN)))
+    ref_lines = set().union(*reference_lines(REFERENCE).values())
+    for path in _py_files(PUBLIC):
+        text = path.read_text()
+        tree = ast.parse(text)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert "reference" not in [a.arg for a in node.args.args], f"{path.name}:{node.name} uses reference"
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [getattr(node, "module", None) or ""] + [a.name for a in node.names]
+                assert not any("reference_solutions" in n or "hidden" in n for n in names), path.name
+        assert not (_numbers(tree) & hidden_numbers), f"{path.name} holds values of the hidden tests"
+        normalised = {re.sub(r"\s+", " ", line).strip() for line in text.splitlines()}
+        assert not (normalised & ref_lines), f"{path.name} copies reference code"
+
+
+def test_reference_agrees_with_scikit_learn(reference):
+    from sklearn.metrics import confusion_matrix, precision_recall_fscore_support
+    rng = np.random.default_rng(1)
+    for k in (2, 3, 6):
+        y_true, y_pred = rng.integers(0, k, 80), rng.integers(0, k + 1, 80)
+        labels = list(rng.permutation(k + 1))
+        np.testing.assert_array_equal(reference.confusion_matrix(y_true, y_pred, labels),
+                                      confusion_matrix(y_true, y_pred, labels=labels))
+        for average in (None, "micro", "macro", "weighted"):
+            want = precision_recall_fscore_support(y_true, y_pred, average=average, zero_division=0)[:3]
+            got = reference.precision_recall_f1(y_true, y_pred, average)
+            for g, w in zip(got, want):
+                np.testing.assert_allclose(g, w, rtol=1e-12)
+
+
+def test_reference_batchnorm_matches_keras_training_mode(reference):
+    import keras
+    x = np.random.default_rng(2).normal(3, 2, size=(16, 5)).astype(np.float32)
+    layer = keras.layers.BatchNormalization()
+    want = np.asarray(layer(x, training=True))
+    np.testing.assert_allclose(reference.batchnorm_forward(x, np.ones(5), np.zeros(5)), want, rtol=1e-4, atol=1e-4)
+
+
+def _solution_namespace(notebook) -> dict:
+    ns: dict = {"__name__": "w03_solutions"}
+    for cell in notebook.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and (meta.get("solution") or meta.get("grade_id") == "setup"):
+            exec(compile(cell.source, f"<{meta['grade_id']}>", "exec"), ns)
+    return ns
+
+
+def test_notebook_solutions_agree_with_reference(notebook, reference):
+    ns = _solution_namespace(notebook)
+    rng = np.random.default_rng(3)
+    p, t = rng.dirichlet(np.ones(5), size=4), np.eye(5)[rng.integers(0, 5, 4)]
+    w, g, s1, s2 = (rng.normal(size=(3, 2)) for _ in range(4))
+    s2 = np.abs(s2)
+    y_true, y_pred = rng.integers(0, 4, 50), rng.integers(0, 5, 50)
+    cases = [("cross_entropy", (t[0], p[0])), ("cross_entropy", ([0, 1, 0, 0, 0], [0.0, 0.0, 1.0, 0, 0], 1e-3)),
+             ("mean_cross_entropy", (t, p)), ("confusion_matrix", (y_true, y_pred, [4, 0, 2, 1, 3])),
+             ("sgd_step", (w, g, 0.1)), ("momentum_step", (w, g, s1, 0.1, 0.9)),
+             ("adagrad_step", (w, g, s2, 0.1, 1e-8)), ("rmsprop_step", (w, g, s2, 0.01, 0.9, 1e-8)),
+             ("adam_step", (w, g, s1, s2, 7, 0.001, 0.9, 0.999, 1e-8)), ("backprop_example", (-2, 5, -4)),
+             ("batchnorm_forward", (w, s2[0], s1[0])), ("batchnorm_forward", (w[:1], s2[0], s1[0], 1e-5))]
+    cases += [("precision_recall_f1", (y_true, y_pred, avg)) for avg in (None, "micro", "macro", "weighted")]
+    for name, args in cases:
+        got, want = ns[name](*args), getattr(reference, name)(*args)
+        for a, b in zip(got if isinstance(want, tuple) else [got], want if isinstance(want, tuple) else [want]):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15, err_msg=name)
+    space = {"a": [1, 2, 3], "b": ["x", "y"], "c": [0.5, 0.25, 0.125, 1.0]}
+    calls = {"notebook": [], "reference": []}
+    for who, fn in (("notebook", ns["random_search"]), ("reference", reference.random_search)):
+        def objective(params, who=who):
+            calls[who].append(dict(params))
+            return params["a"] * params["c"] + len(params["b"])
+        result = fn(space, objective, 9, 42)
+        calls[who].append(result)
+    assert calls["notebook"] == calls["reference"]
+    assert callable(ns["train_classifier"])
+
+
+def test_notebook_nbgrader_markup(notebook, manifest):
+    assert notebook.metadata["kernelspec"]["name"] == "python3"
+    metas = [c.metadata["nbgrader"] for c in notebook.cells]
+    ids = [m["grade_id"] for m in metas]
+    assert len(ids) == len(set(ids)) and len({c["id"] for c in notebook.cells}) == len(notebook.cells)
+    for task in manifest.tasks:
+        grades = [(c, m) for c, m in zip(notebook.cells, metas) if m.get("grade")]
+        mine = [(c, m) for c, m in grades if m["grade_id"] == task.name]
+        assert len(mine) == 1, task.name
+        cell, meta = mine[0]
+        assert meta["points"] == task.points and meta["locked"] and not meta["solution"]
+        assert cell.source == f'from autograder.check import check_task\ncheck_task("{task.name}")'
+        solution = [c for c, m in zip(notebook.cells, metas) if m.get("grade_id") == f"{task.name}_solution"]
+        assert len(solution) == 1 and "### BEGIN SOLUTION" in solution[0].source
+        assert f"def {task.name}(" in solution[0].source
+    assert {m["grade_id"] for m in metas if m.get("grade")} == set(manifest.task_names)
+    for cell, meta in zip(notebook.cells, metas):
+        assert meta["schema_version"] == 3 and meta["task"] is False
+        if not meta["solution"]:
+            assert meta["locked"], meta["grade_id"]
+
+
+def test_examples_listed_in_expected_yaml(manifest):
+    expected = yaml.safe_load((EXAMPLES / "EXPECTED.yaml").read_text())["students"]
+    assert sorted(expected) == sorted(p.stem for p in EXAMPLES.glob("*.ipynb"))
+    for sid, spec in expected.items():
+        assert re.fullmatch(r"\d{8}", sid)
+        assert set(spec["lost"]) <= set(manifest.task_names)
+        assert spec["total"] == 100 - sum(spec["lost"].values()), sid
+
+
+@pytest.mark.slow
+def test_reference_passes_every_test_as_the_student(reference):
+    from autograder.proxy import LocalProxy
+    plugin = run_tests(test_dirs=[PUBLIC, HIDDEN],
+                       plugin=GradingPlugin(student=LocalProxy(vars(reference)), reference_path=REFERENCE))
+    assert not plugin.errors and plugin.results
+    failed = [f"{r.test_id}: {r.message}" for r in plugin.results if not r.passed]
+    assert not failed, failed
