@@ -133,12 +133,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="none")
     p.set_defaults(func=cmd_check)
 
-    for module in ("seminar", "reports"):
-        try:
-            register = __import__(f"autograder.{module}.cli", fromlist=["register"]).register
-        except (ImportError, AttributeError):
-            continue
-        register(sub)
+    from .reports.cli import register as register_reports
+    from .seminar.cli import register as register_seminar
+    register_seminar(sub)
+    register_reports(sub)
     return parser
 
 

@@ -15,7 +15,7 @@ import nbformat
 
 from .errors import AutograderError, NotebookInvalid
 from .manifest import Manifest, load_manifest
-from .results import SubmissionResult, TaskResult, write_text_atomic
+from .results import REJECTED, SubmissionResult, TaskResult, write_text_atomic
 from .settings import GradeSettings
 from .testing.plugin import GradingPlugin, run_tests
 
@@ -74,14 +74,16 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
     try:
         sha = file_sha256(notebook_path)
     except OSError as e:
-        return SubmissionResult.failed(**base, error=f"cannot read the submission: {e}", tasks=manifest.tasks)
+        return SubmissionResult.failed(**base, error=f"cannot read the submission: {e}", tasks=manifest.tasks,
+                                       status=REJECTED)
     release_nb = course.release(assignment) / manifest.notebook
     if not release_nb.is_file():
         release_nb = course.source(assignment) / manifest.notebook
     try:
         nb, notes = sanitize_submission(path=notebook_path, release_notebook=release_nb, max_mb=limits.notebook_mb)
     except NotebookInvalid as e:
-        return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha)
+        return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha,
+                                       status=REJECTED)
 
     timings: dict[str, float] = {}
     workdir = prepare_workdir(manifest, course.source(assignment))

@@ -13,6 +13,11 @@ from pathlib import Path
 
 RESULT_VERSION = 1
 
+GRADED = "graded"      # the tests ran; scores are the verdict
+REJECTED = "error"     # the submission itself is unusable (not a notebook, too large): a verdict of 0
+FAILED = "failed"      # the grader failed (sandbox, configuration, crash): not a verdict, retried on re-run
+VERDICTS = (GRADED, REJECTED)
+
 
 @dataclass
 class CheckResult:
@@ -50,7 +55,7 @@ class TaskResult:
 class SubmissionResult:
     student_id: str
     assignment: str
-    status: str                               # "graded" | "error"
+    status: str                               # GRADED | REJECTED | FAILED (see above)
     tasks: list[TaskResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)      # tampering restored, output truncated, cell errors...
     error: str = ""                           # why a submission could not be graded at all
@@ -80,9 +85,11 @@ class SubmissionResult:
         return cls(tasks=tasks, **rest)
 
     @classmethod
-    def failed(cls, *, student_id: str, assignment: str, error: str, tasks=(), **kw) -> "SubmissionResult":
-        """A result for a submission that could not be graded: every task scored 0, with the reason."""
-        return cls(student_id=student_id, assignment=assignment, status="error", error=error,
+    def failed(cls, *, student_id: str, assignment: str, error: str, tasks=(), status: str = FAILED,
+               **kw) -> "SubmissionResult":
+        """A result for a submission that could not be graded: every task scored 0, with the reason.
+        `status` is FAILED (our side; retried, never replaces a verdict) or REJECTED (the submission's fault)."""
+        return cls(student_id=student_id, assignment=assignment, status=status, error=error,
                    tasks=[TaskResult(task=t.name, max_score=t.points, description=t.description) for t in tasks],
                    **kw)
 

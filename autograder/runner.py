@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .job import file_sha256, grade_submission
 from .manifest import load_manifest
-from .results import SubmissionResult, load_result, save_result
+from .results import FAILED, GRADED, VERDICTS, SubmissionResult, load_result, save_result
 from .settings import GradeSettings
 
 
@@ -25,7 +25,8 @@ class GradeSummary:
     assignment: str
     graded: list[SubmissionResult] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)        # already graded, unchanged
-    errors: list[str] = field(default_factory=list)         # student ids whose grading failed
+    errors: list[str] = field(default_factory=list)         # student ids not graded normally
+    kept_previous: list[str] = field(default_factory=list)  # grader failed; the earlier verdict was kept
     seconds: float = 0.0
 
     @property
@@ -69,19 +70,27 @@ def find_jobs(*, settings: GradeSettings, assignment: str, student_ids=None, for
             nb = candidates[0]
         if not force:
             old = load_result(course.result_file(sid, assignment))
-            if old is not None and old.status == "graded" and old.submission_sha256 == file_sha256(nb):
+            if old is not None and old.status in VERDICTS and old.submission_sha256 == file_sha256(nb):
                 skipped.append(sid)
                 continue
         jobs.append(Job(student_id=sid, assignment=assignment, notebook=nb))
     return jobs, skipped
 
 
-def store(settings: GradeSettings, result: SubmissionResult) -> None:
-    """Persist one result: result.json first (the source of truth), then the gradebook."""
+def store(settings: GradeSettings, result: SubmissionResult) -> bool:
+    """Persist one result: result.json first (the source of truth), then the gradebook.
+
+    A FAILED result (the grader's fault) never replaces an earlier verdict; returns whether it was stored."""
     from .gradebook import record_result
     course = settings.course
-    save_result(course.result_file(result.student_id, result.assignment), result)
+    path = course.result_file(result.student_id, result.assignment)
+    if result.status == FAILED:
+        old = load_result(path)
+        if old is not None and old.status in VERDICTS:
+            return False
+    save_result(path, result)
     record_result(course=course, result=result)
+    return True
 
 
 def grade_assignment(*, settings: GradeSettings, assignment: str, student_ids=None, workers: int = 1,
@@ -104,10 +113,12 @@ def grade_assignment(*, settings: GradeSettings, assignment: str, student_ids=No
 
 
 def _finish(settings, summary, result, bar):
-    store(settings, result)
+    kept = store(settings, result)
     summary.graded.append(result)
-    if result.status != "graded":
+    if result.status != GRADED:
         summary.errors.append(result.student_id)
+    if not kept:
+        summary.kept_previous.append(result.student_id)
     bar.set_postfix_str(f"{result.student_id}: {result.score:g}/{result.max_score:g}")
     bar.update(1)
 

@@ -30,6 +30,9 @@ def render_summary(*, course: CourseDirectory, assignment: str, summary=None) ->
         lines.append("")
         lines.append(f"{len(summary.graded)} graded now, {len(summary.skipped)} unchanged (kept), "
                      f"{len(summary.errors)} could not be graded; {summary.seconds:.1f} s")
+        if summary.kept_previous:
+            lines.append(f"grader failures kept the earlier verdict for: {', '.join(summary.kept_previous)} "
+                         "(run the command again to retry)")
     if rows:
         mean = sum(r["score"] for r in rows) / len(rows)
         lines.append(f"class mean {mean:.1f} over {len(rows)} submission(s)")
