@@ -108,3 +108,24 @@ def test_nbgrader_export_sees_our_scores(course, tmp_path):
     assert out.returncode == 0, out.stderr
     text = (tmp_path / "grades.csv").read_text()
     assert "toy,,,00012345,,,,80.0,0.0,80.0,100.0" in text          # nbgrader sums our task scores
+
+
+def test_comment_mapping_without_solution_suffix(course):
+    """Solution cells not named TASK_solution: the cell defining the task, else the nearest one before it."""
+    import nbformat
+    from autograder.release import release_assignment
+    path = course.source(ASSIGNMENT) / f"{ASSIGNMENT}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade_id") == "add_one_solution":
+            meta["grade_id"] = "answer_a"
+        if meta.get("grade_id") == "scale_solution":
+            meta["grade_id"] = "answer_b"
+            cell.source = "### BEGIN SOLUTION\nimport math\nmultiply = lambda x, k: x * k\nscale = multiply\n" \
+                          "### END SOLUTION"
+    nbformat.write(nb, path)
+    release_assignment(course=course, assignment=ASSIGNMENT, exchange=False)
+    assert record_result(course=course, result=graded()) == []
+    assert _comment(course, "answer_a") == "- add_one(10) returned 12"          # defines add_one
+    assert _comment(course, "answer_b") == "All checks passed."                  # nearest before 'scale'
