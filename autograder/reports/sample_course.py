@@ -112,6 +112,9 @@ def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments
             if i == 2 and k == 1:
                 result = SubmissionResult.failed(student_id=sid, assignment=aid, error="the notebook is not valid JSON")
             save_result(course.result_file(sid, aid), result)
+            if i == 1:                                         # a feedback page, as feedback.py writes them
+                course.feedback(sid, aid).mkdir(parents=True, exist_ok=True)
+                (course.feedback(sid, aid) / f"{aid}.html").write_text("<p>feedback</p>", encoding="utf-8")
     members, criteria = _seminar(ids, nobody, rng) if with_seminar else (None, None)
     return SampleCourse(course=course, policy=root / "policy.yaml",
                         as_of=FIRST_DUE + dt.timedelta(weeks=n_assignments + 12), seminar=members, criteria=criteria,

@@ -19,10 +19,12 @@ def sample(tmp_path_factory):
 def seminar_patch(sample):
     """Serve the sample's seminar tables through the seminar API (the real import path in data.py)."""
     from autograder.seminar import api
+    real = {"seminar_member_scores": api.seminar_member_scores,
+            "seminar_criteria_summary": api.seminar_criteria_summary}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(api, "seminar_member_scores", lambda db_url, *, assessment=None: sample.seminar.copy())
         mp.setattr(api, "seminar_criteria_summary", lambda db_url, *, assessment=None: sample.criteria.copy())
-        yield
+        yield real                       # the real functions, for tests that need them back
 
 
 @pytest.fixture(scope="session")

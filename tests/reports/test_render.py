@@ -78,3 +78,37 @@ def test_cli_bad_policy_exits_with_config_error(sample, tmp_path, capsys):
     bad.write_text("assessments: {w01: {weight: 100, colour: red}}\n", encoding="utf-8")
     code = main(["--course", str(sample.course.root), "report", "-o", str(tmp_path / "r"), "--policy", str(bad)])
     assert code == 2 and "'colour'" in capsys.readouterr().err
+
+
+def test_feedback_links_point_at_the_feedback_pages(report, sample):
+    page = (report[0] / "students" / "21020002.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+)">Feedback page</a>', page)
+    assert links
+    for link in links:
+        assert (report[0] / "students" / link).resolve().is_file()
+
+
+def test_reports_without_the_seminar_package(sample, tmp_path, monkeypatch):
+    import sys
+    import autograder.seminar
+    monkeypatch.setitem(sys.modules, "autograder.seminar.api", None)      # import fails like a missing module
+    monkeypatch.delattr(autograder.seminar, "api", raising=False)
+    summary = generate_reports(course=sample.course, out=tmp_path, as_of=sample.as_of)
+    html = summary.index.read_text(encoding="utf-8")
+    assert "No seminar scores yet." in html and html.count("<img ") == 4
+    page = (tmp_path / "students" / "21020001.html").read_text(encoding="utf-8")
+    assert "No seminar score" in page
+
+
+def test_real_seminar_api_on_a_gradebook_without_seminar_data(seminar_patch, tmp_path, monkeypatch):
+    from autograder.coursedir import CourseDirectory
+    from autograder.reports.data import load_seminar
+    from autograder.seminar import api
+    for name, function in seminar_patch.items():
+        monkeypatch.setattr(api, name, function)
+    course = CourseDirectory(root=tmp_path)
+    assert load_seminar(course=course)[0].empty                  # no gradebook: not even opened
+    course.gradebook.touch()
+    members, criteria, warnings = load_seminar(course=course)
+    assert members.empty and criteria.empty
+    assert list(members.columns)[:2] == ["student_id", "assessment"]
