@@ -32,7 +32,8 @@ def cmd_report(args) -> int:
     from ..settings import open_course
     course, _ = open_course(args.course)
     out = Path(args.output) if args.output else course.reports
-    summary = generate_reports(course=course, out=out, policy=args.policy, as_of=parse_as_of(args.as_of))
+    summary = generate_reports(course=course, out=out, policy=args.policy, as_of=parse_as_of(args.as_of),
+                               with_plots=not args.no_plots)
     print(f"wrote {summary.index} and {summary.student_pages} student page(s) under {out / 'students'}")
     for line in summary.warnings:
         print(f"  warning: {line}")
@@ -47,4 +48,5 @@ def register(subparsers) -> None:
                    help="course policy (default: COURSE/policy.yaml, else the project's course/policy.yaml)")
     p.add_argument("--as-of", metavar="DATETIME", default=None,
                    help='grade as of this time, e.g. "2026-10-20 08:00" (default: now)')
+    p.add_argument("--no-plots", action="store_true", help="skip the class plots (faster; tables only)")
     p.set_defaults(func=cmd_report)

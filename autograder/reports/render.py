@@ -18,7 +18,7 @@ from ..coursedir import CourseDirectory
 from ..results import write_json_atomic
 from . import plots
 from .data import load_course_data, relative_link
-from .grades import Grades, compute_grades, format_number
+from .grades import SUBMITTED, Grades, compute_grades, format_number
 from .policy import find_policy, load_policy
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
@@ -85,7 +85,7 @@ def _task_tables(grades: Grades) -> list[dict]:
     return out
 
 
-def class_context(grades: Grades) -> dict:
+def class_context(grades: Grades, *, with_plots: bool = True) -> dict:
     policy, tz = grades.policy, grades.policy.tz
     labels = {a.id: a.label for a in policy.assessments}
     students = grades.students
@@ -97,11 +97,12 @@ def class_context(grades: Grades) -> dict:
     counts = scores.pivot_table(index="assessment", columns="status", values="student_id", aggfunc="count",
                                 fill_value=0).reindex(policy.assessment_ids).fillna(0)
     pass_line = policy.at_risk.below_percent / 100 * policy.grade_scale
-    figures = [plots.score_distributions(scores, labels), plots.submission_counts(counts, labels),
+    figures = [] if not with_plots else [
+               plots.score_distributions(scores, labels), plots.submission_counts(counts, labels),
                plots.final_grades(active, column="running_grade", scale=policy.grade_scale, pass_line=pass_line),
                plots.task_difficulty(grades.tasks[grades.tasks["student_id"].isin(active["student_id"])], labels),
                plots.seminar_criteria(grades.criteria, labels), plots.rater_disagreement(grades.criteria)]
-    submitted = grades.scores[grades.scores["status"].isin(("on_time", "late", "not_accepted", "ungraded"))]
+    submitted = grades.scores[grades.scores["status"].isin(SUBMITTED) & (grades.scores["kind"] == "assignment")]
     others = students[students["status"] == "not_on_roster"]
     unknown = [{"student_id": r["student_id"], "safe": bool(SAFE_ID.match(r["student_id"])),
                 "assessments": ", ".join(labels[a] for a in submitted.loc[submitted["student_id"] == r["student_id"],
@@ -119,7 +120,7 @@ def class_context(grades: Grades) -> dict:
         "no_submissions": [r for r in rows if r["n_submitted"] == 0],
         "dropped": students[students["status"] == "dropped"].to_dict("records"), "unknown": unknown,
         "tasks": _task_tables(grades), "criteria": crit_means, "flagged": flagged, "warnings": grades.warnings,
-        "n_active": len(active), "pass_line": pass_line,
+        "n_active": len(active), "pass_line": pass_line, "with_plots": with_plots,
     }
 
 
@@ -150,13 +151,13 @@ def _group(records: list[dict], *keys: str) -> dict:
     return out
 
 
-def render_reports(grades: Grades, *, out: Path | str) -> ReportSummary:
+def render_reports(grades: Grades, *, out: Path | str, with_plots: bool = True) -> ReportSummary:
     """Write OUT/index.html and OUT/students/<id>.html; returns where and how long each part took."""
     out = Path(out)
     pages = out / "students"
     pages.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    context = class_context(grades)
+    context = class_context(grades, with_plots=with_plots)
     t1 = time.perf_counter()
     (out / "index.html").write_text(_env.get_template("index.html.j2").render(**context), encoding="utf-8")
     template = _env.get_template("student.html.j2")
@@ -191,12 +192,12 @@ def load_grades(*, course: CourseDirectory, policy: Path | str | None = None,
 
 
 def generate_reports(*, course: CourseDirectory, out: Path | str, policy: Path | str | None = None,
-                     as_of: dt.datetime | None = None) -> ReportSummary:
+                     as_of: dt.datetime | None = None, with_plots: bool = True) -> ReportSummary:
     """The whole `autograder report`: load, grade, render; also writes OUT/summary.json (who is at risk, warnings)."""
     t0 = time.perf_counter()
     grades = load_grades(course=course, policy=policy, as_of=as_of)
     t1 = time.perf_counter()
-    summary = render_reports(grades, out=out)
+    summary = render_reports(grades, out=out, with_plots=with_plots)
     write_json_atomic(Path(out) / "summary.json", {
         "as_of": grades.as_of.isoformat(), "students": int(len(grades.students)), "active": int(len(grades.active)),
         "at_risk": sorted(grades.students.loc[grades.students["at_risk"], "student_id"]),
