@@ -24,8 +24,9 @@ def _course(args):
 
 def cmd_release(args) -> int:
     from .release import release_assignment
-    course, _ = _course(args)
-    report = release_assignment(course=course, assignment=args.assignment, force=args.force)
+    course, config = _course(args)
+    report = release_assignment(course=course, assignment=args.assignment, force=args.force,
+                                course_id=config.course_id)
     print(f"released {args.assignment} to {course.release(args.assignment)}")
     for line in getattr(report, "lines", lambda: [])():
         print(f"  {line}")
@@ -37,7 +38,8 @@ def cmd_collect(args) -> int:
     course, config = _course(args)
     roster = Path(args.roster) if args.roster else config.roster
     report = collect_submissions(course=course, assignment=args.assignment,
-                                 source=Path(args.path) if args.path else None, roster=roster)
+                                 source=Path(args.path) if args.path else None, roster=roster,
+                                 course_id=config.course_id)
     print(report.summary() if hasattr(report, "summary") else report)
     return 0
 

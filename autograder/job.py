@@ -78,7 +78,9 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
                                        status=REJECTED)
     release_nb = course.release(assignment) / manifest.notebook
     if not release_nb.is_file():
-        release_nb = course.source(assignment) / manifest.notebook
+        return SubmissionResult.failed(**base, error=f"{assignment} has not been released in this course "
+                                       f"(no {release_nb}); run `autograder release {assignment}` first",
+                                       tasks=manifest.tasks, submission_sha256=sha)
     try:
         nb, notes = sanitize_submission(path=notebook_path, release_notebook=release_nb, max_mb=limits.notebook_mb)
     except NotebookInvalid as e:
