@@ -156,7 +156,10 @@ def rater_disagreement(criteria: pd.DataFrame, *, top: int = 20) -> Plot | None:
             mark = "!" if bool(flagged.iloc[i, j]) else ""
             ax.text(j, i, f"{value:.1f}{mark}", ha="center", va="center", fontsize=7)
     fig.colorbar(image, ax=ax, label="spread between raters (points of 10)")
-    shown = f"the {len(spread)} of {n_groups} groups with the largest" if n_groups > len(spread) else "per group and"
-    ax.set_title(f"Rater disagreement: {shown} spread, per criterion (! = flagged)")
+    if n_groups > len(spread):
+        ax.set_title(f"Rater disagreement: the {len(spread)} of {n_groups} groups with the largest spread "
+                     "(! = flagged)")
+    else:
+        ax.set_title("Rater disagreement per group and criterion (! = flagged)")
     return _encode(fig, id="raters", title="Rater disagreement",
                    alt="Heat map of the spread between raters' scores per group and criterion.")
