@@ -6,7 +6,8 @@ package is installed and the gradebook holds them.
 
 Tables (`CourseData`):
 * `tasks`        student_id, assessment, task, description, score, max_score, submitted_at, messages
-* `submissions`  student_id, assessment, state ("graded" | "error" | "ungraded"), score, max_score,
+* `submissions`  student_id, assessment, state ("graded" | "error" = rejected, a verdict of 0 | "ungraded" =
+                 collected but not graded, or the grader failed), score, max_score,
                  submitted_at, error, notes, feedback (path of the feedback HTML or "")
 * `seminar`      student_id, assessment, group, score, max_score, adjustment, adjustment_reason
 * `criteria`     assessment, group, criterion, weight, mean, min, max, spread, n_raters, flagged
@@ -21,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..coursedir import CourseDirectory
-from ..results import load_result
+from ..results import GRADED, VERDICTS, load_result
 from .policy import Policy
 from .roster import COLUMNS as ROSTER_COLUMNS
 from .roster import load_roster
@@ -108,7 +109,12 @@ def load_results(*, course: CourseDirectory, policy: Policy) -> tuple[pd.DataFra
                     warnings.append(f"{path}: unreadable result; {sid} {aid} is shown as not graded")
                 sub_rows.append([sid, aid, "ungraded", float("nan"), float("nan"), stamp, "", "", ""])
                 continue
-            state = "graded" if result.status == "graded" else "error"
+            if result.status not in VERDICTS:              # the grader failed: not a verdict, re-run `grade`
+                warnings.append(f"{sid} {aid}: grading failed ({result.error or 'no reason recorded'}); shown as "
+                                "not graded until `autograder grade` is run again")
+                sub_rows.append([sid, aid, "ungraded", float("nan"), float("nan"), stamp, result.error, "", ""])
+                continue
+            state = "graded" if result.status == GRADED else "error"
             sub_rows.append([sid, aid, state, result.score, result.max_score, stamp, result.error,
                              "\n".join(result.notes), _feedback_page(course, sid, aid)])
             for t in result.tasks:

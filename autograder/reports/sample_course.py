@@ -2,7 +2,8 @@
 
 `write_sample_course(root=..., n_students=12, n_assignments=6)` writes `policy.yaml`, `roster.csv`, stored
 results (`results.save_result`) and nbgrader `timestamp.txt` files, with the cases reports must handle:
-late work, work past the late limit, a submission that could not be graded, a submitted but ungraded one,
+late work, work past the late limit, a rejected submission (0), one the grader failed on (not graded), a
+submitted but ungraded one,
 an active student with no submissions, a dropped student and work from an id not on the roster.
 Seminar scores are returned as DataFrames in the shape of `seminar.api` (tests patch them in).
 """
@@ -18,7 +19,7 @@ import pandas as pd
 import yaml
 
 from ..coursedir import CourseDirectory
-from ..results import CheckResult, SubmissionResult, TaskResult, save_result
+from ..results import FAILED, REJECTED, CheckResult, SubmissionResult, TaskResult, save_result
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DUE = dt.datetime(2026, 9, 13, 23, 59, tzinfo=TZ)
@@ -110,7 +111,11 @@ def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments
                                                             passed=bool(passed), message=msg)]))
             result = SubmissionResult(student_id=sid, assignment=aid, status="graded", tasks=tasks)
             if i == 2 and k == 1:
-                result = SubmissionResult.failed(student_id=sid, assignment=aid, error="the notebook is not valid JSON")
+                result = SubmissionResult.failed(student_id=sid, assignment=aid, error="the notebook is not valid JSON",
+                                                 status=REJECTED)
+            if i == 3 and k == 2:
+                result = SubmissionResult.failed(student_id=sid, assignment=aid, error="sandbox could not start",
+                                                 status=FAILED)
             save_result(course.result_file(sid, aid), result)
             if i == 1:                                         # a feedback page, as feedback.py writes them
                 course.feedback(sid, aid).mkdir(parents=True, exist_ok=True)

@@ -155,5 +155,9 @@ def test_sample_course_cases(grades, sample):
     nobody = s.loc[sample.no_submissions]
     assert nobody["n_submitted"] == 0 and nobody["at_risk"] and nobody["final_grade"] == 0
     assert set(grades.scores["status"]) >= {"on_time", "late", "missing", "ungraded", "error", "scored"}
-    assert any("could not be graded" in w for w in grades.warnings)
+    assert any("could not be graded" in w for w in grades.warnings)            # rejected: a verdict of 0
+    failed = grades.scores[(grades.scores["student_id"] == "21020004") & (grades.scores["assessment"] ==
+                                                                          "w03_assignment")].iloc[0]
+    assert failed["status"] == "ungraded" and failed["error"] == "sandbox could not start"  # grader's fault: no 0
+    assert any("grading failed" in w for w in grades.warnings)
     assert grades.students["final_grade"].between(0, 10).all()
