@@ -71,7 +71,9 @@ def cmd_export(args) -> int:
     out = Path(args.output)
     if args.format in ("moodle", "canvas", "long"):
         from .reports.cli import export_lms
-        export_lms(course=course, fmt=args.format, out=out)
+        export = export_lms(course=course, fmt=args.format, out=out)
+        for line in export.left_out:
+            print(f"  left out: {line}")
     else:
         from .export import export_scores
         export_scores(course=course, out=out, assignment=args.assignment, by_task=args.by_task)

@@ -2,7 +2,7 @@ import json
 import os
 
 from autograder.manifest import Task
-from autograder.results import (CheckResult, SubmissionResult, TaskResult, load_result, save_result,
+from autograder.results import (FAILED, REJECTED, VERDICTS, CheckResult, SubmissionResult, TaskResult, load_result, save_result,
                                 write_json_atomic)
 
 
@@ -37,7 +37,10 @@ def test_unreadable_or_old_results_are_treated_as_absent(tmp_path):
 def test_failed_result_scores_every_task_zero():
     r = SubmissionResult.failed(student_id="s", assignment="w", error="boom",
                                 tasks=[Task("a", 60), Task("b", 40)])
-    assert r.status == "error" and r.score == 0 and r.max_score == 100
+    assert r.status == FAILED and r.score == 0 and r.max_score == 100
+    rejected = SubmissionResult.failed(student_id="s", assignment="w", error="not JSON", tasks=[Task("a", 100)],
+                                       status=REJECTED)
+    assert rejected.status == REJECTED and rejected.status in VERDICTS and FAILED not in VERDICTS
 
 
 def test_atomic_write_leaves_old_file_when_serialisation_fails(tmp_path):
