@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ..errors import ConfigError, StudentCodeError
+from ..errors import ConfigError, KernelDied, StudentCodeError, StudentTimeout
 from ..results import CheckResult
 
 GRADING_INI = Path(__file__).with_name("grading.ini")
@@ -106,6 +106,9 @@ class GradingPlugin:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     log: str = ""
+    # task -> the timeout/kernel death that already failed it: its remaining tests fail at once instead of
+    # waiting out the same infinite loop or crash again (the task cannot pass those checks anyway)
+    broken: dict = field(default_factory=dict)
 
     # -- configuration ----------------------------------------------------------------------------
     def pytest_configure(self, config):
@@ -154,6 +157,11 @@ class GradingPlugin:
     def _rng_fixture(self, request):
         return np.random.default_rng([self.seed, zlib.crc32(_test_id(request.node).encode())])
 
+    def pytest_runtest_setup(self, item):
+        meta = item.stash.get(_META, None)
+        if meta is not None and meta.task in self.broken:
+            raise StudentCodeError(f"not run: an earlier check of {meta.task} failed with: {self.broken[meta.task]}")
+
     # -- outcomes -------------------------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
@@ -175,6 +183,8 @@ class GradingPlugin:
             message = ""
             if failed_now:
                 message = failure_message(call.excinfo, meta.visibility)
+                if isinstance(call.excinfo.value, (StudentTimeout, KernelDied)):
+                    self.broken.setdefault(meta.task, call.excinfo.value.feedback)
             elif report.skipped:
                 message = "skipped"
             passed = report.passed and report.when == "call"

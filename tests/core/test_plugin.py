@@ -159,3 +159,23 @@ def test_plain_assert_in_public_test_shows_detail(assignment):
         value = AssertionError("assert 5 == 6")
     assert "5 == 6" in failure_message(E, "public")
     assert "5 == 6" not in failure_message(E, "hidden")
+
+
+def test_after_a_timeout_the_tasks_other_tests_fail_fast(assignment):
+    from autograder.errors import StudentTimeout
+    calls = []
+
+    class SlowProxy(FakeProxy):
+        def __getattr__(self, name):
+            if name == "add":
+                def add(*args):
+                    calls.append(args)
+                    raise StudentTimeout(60, name="add")
+                return add
+            return super().__getattr__(name)
+
+    plugin = grade(assignment, SlowProxy(mul=lambda a, b: a * b))
+    add_checks = [c for c in plugin.results if c.task == "add"]
+    assert len(calls) == 1 and len(add_checks) == 3 and not any(c.passed for c in add_checks)
+    assert all("not run: an earlier check of add failed" in c.message for c in add_checks[1:])
+    assert by_task(plugin)["mul"] == 10
