@@ -297,6 +297,9 @@ def render(result: BenchResult) -> str:
     if result.phases:
         lines.append("our mean per-submission phases (s): "
                      + ", ".join(f"{k} {v:.2f}" for k, v in result.phases.items()))
+        outside = ours.wall - result.phases["job total"] * n / w
+        lines.append(f"our wall outside the jobs (pool start, imports, storing results; approx. wall - "
+                     f"sum(job)/W): {outside:.1f} s")
     lines.append(f"machine: {os.cpu_count()} cores; load average (1/5/15 min) before "
                  f"{'/'.join(f'{x:.1f}' for x in result.load_before)}, after "
                  f"{'/'.join(f'{x:.1f}' for x in result.load_after)} (other work on the machine skews all rows)")
