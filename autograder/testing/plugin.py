@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ..errors import ConfigError, KernelDied, StudentCodeError, StudentTimeout
+from ..errors import ConfigError, KernelDied, StudentCodeError, StudentException, StudentTimeout
 from ..results import CheckResult
 
 GRADING_INI = Path(__file__).with_name("grading.ini")
@@ -49,6 +49,12 @@ def load_reference(path: Path):
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def _is_fatal(exc) -> bool:
+    """Failures that would only repeat, slowly, on the task's other tests."""
+    return isinstance(exc, (StudentTimeout, KernelDied)) or (
+        isinstance(exc, StudentException) and exc.ename == "MemoryError")
 
 
 def visibility_of(path: Path) -> str:
@@ -183,7 +189,7 @@ class GradingPlugin:
             message = ""
             if failed_now:
                 message = failure_message(call.excinfo, meta.visibility)
-                if isinstance(call.excinfo.value, (StudentTimeout, KernelDied)):
+                if _is_fatal(call.excinfo.value):
                     self.broken.setdefault(meta.task, call.excinfo.value.feedback)
             elif report.skipped:
                 message = "skipped"
