@@ -4,7 +4,6 @@ examples (correct in two styles, seeded bugs, a broken notebook, hostile noteboo
 Every example's score must equal course/examples/w03_training/EXPECTED.yaml, task by task.
 """
 import csv
-import shutil
 from pathlib import Path
 
 import pytest
@@ -100,7 +99,8 @@ def test_feedback_and_exports(graded, tmp_path):
                 if len(line.strip()) > 40 and "def test_" in line:
                     assert line.strip() not in html
     out = export_scores(course=course, out=tmp_path / "by_task.csv", assignment=ASSIGNMENT, by_task=True)
-    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    with open(out, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
     assert list(rows[0]) == ["student_id", "assignment", "task", "score", "max_score"]
     totals = {}
     for row in rows:
