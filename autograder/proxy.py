@@ -216,7 +216,9 @@ class KernelProxy(_BaseProxy):
         if errors:
             raise errors[0]
         if res.timed_out:
-            self._needs_restore = res.killed or not self._kernel.is_alive()
+            # even when the interrupt stopped it, the kernel may hold what the runaway call piled up
+            # (memory, queued output, threads): the next call gets a fresh kernel with the notebook re-run
+            self._needs_restore = True
             raise StudentTimeout(self._limits.call_timeout, name=name)
         if res.died or res.killed:
             self._needs_restore = True

@@ -136,10 +136,13 @@ def test_missing_or_not_callable_name(proxy):
 
 
 @pytest.mark.parametrize("name", ["loop", "stubborn_loop"])
-def test_infinite_loop_times_out_and_next_call_works(proxy, name):
+def test_infinite_loop_times_out_and_next_call_works_in_a_fresh_kernel(setup, name):
+    proxy, restores = setup
+    before = len(restores)
     with pytest.raises(StudentTimeout):
         proxy.call(name)
     assert proxy.add(1, 2) == 3
+    assert len(restores) == before + 1
 
 
 @pytest.mark.parametrize("name", ["exit_now", "kill_self"])
