@@ -18,6 +18,10 @@ them) under new student ids, so both engines grade identical notebooks. Measured
   machinery: (a) the submission's non-grade cells, (b) the submission with the nbgrader-native grade cells
   (the same test work, in the kernel), each with 1 process and with W processes (1 thread per kernel).
 
+Every kernel (ours, nbgrader's, nbclient's) gets TF_CPP_MIN_LOG_LEVEL=2 and TF_ENABLE_ONEDNN_OPTS=0, as our
+sandbox sets them: without them TensorFlow's import logs land on stderr in whichever cell first imports it, and
+nbgrader scores a grade cell with any stderr output as 0.
+
 Overhead per submission = (ours wall - pure wall at W processes) / N, against (a) as the issue defines it (so
 it includes the tests' own work: two trainings) and against (b) (what grading adds beyond doing the same work).
 """
@@ -46,6 +50,9 @@ EXAMPLES = ROOT / "course" / "examples" / ASSIGNMENT
 CORRECT = ("21020001", "21020002")        # EXPECTED.yaml: full marks (vectorised / loops + tf.keras)
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 NBGRADER_COURSE_ID = "INT3121_bench"
+# TensorFlow settings of our kernels (autograder/sandbox.py kernel_env), given to every kernel here too: the same
+# numerics, and no TF log lines on stderr, which nbgrader scores as a failed grade cell (0 points).
+TF_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0"}
 THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS",
                "TF_NUM_INTEROP_THREADS")
 
@@ -90,7 +97,7 @@ def make_batch(n: int, out: Path) -> list[tuple[str, Path]]:
 
 def tool_env() -> dict[str, str]:
     """The environment for nbgrader: the venv's bin first on PATH (nbgrader shells out to alembic)."""
-    env = dict(os.environ)
+    env = dict(os.environ, **TF_ENV)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     return env
 
@@ -138,6 +145,7 @@ def execute_plain(path: str, grade_sources: dict[str, str] | None = None) -> tup
 
 
 def _limit_threads(threads: int | None) -> None:
+    os.environ.update(TF_ENV)
     if threads:
         os.environ.update({var: str(threads) for var in THREAD_VARS})
 
@@ -251,6 +259,8 @@ def run_benchmark(*, n: int = 8, workers: int = 2, sandbox: str = "auto", keep: 
         say("timing nbgrader autograde ...")
         wall, scores = nbgrader_autograde(nbg, batch)
         row("nbgrader", "nbgrader autograde", 1, wall, scores, note="sequential by design")
+        if any(score != 100 for score in scores):
+            say(f"NBGRADER DID NOT GIVE FULL MARKS ({scores}): see {nbg / 'autograded'}; the comparison is off")
 
         say("timing our engine ...")
         summary = our_grade(course, workers=workers, sandbox=sandbox)
