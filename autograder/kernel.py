@@ -25,6 +25,39 @@ from .sandbox import SANDBOX_HOME, bwrap_argv, kernel_env, kernel_python, make_p
 
 MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
 FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
+
+# Runs in the kernel at start-up (an IPython startup file): past a total of `limit` characters, writes to
+# stdout/stderr are discarded inside the kernel, so an endless print loop cannot fill the kernel's memory with
+# buffered output faster than the grader reads it. The cap is half the grader-side flood kill (FLOOD_FACTOR),
+# which stays as the backstop for a student who undoes it (and only endangers their own kernel).
+OUTPUT_CAP_STARTUP = """
+import sys as _sys
+
+def _autograder_cap_output(stream, limit):
+    write, state = stream.write, {"n": 0, "told": False}
+
+    def capped_write(text):
+        n = len(text) if isinstance(text, str) else 0
+        room = limit - state["n"]
+        if n > room:
+            if room > 0:
+                write(text[:room])
+            state["n"] = limit
+            if not state["told"]:
+                state["told"] = True
+                write("\\n[autograder: output limit reached; further output is discarded]\\n")
+            return n
+        state["n"] += n
+        return write(text)
+    stream.write = capped_write
+
+for _stream in (_sys.stdout, _sys.stderr):
+    try:
+        _autograder_cap_output(_stream, {limit})
+    except Exception:
+        pass
+del _stream, _autograder_cap_output
+"""
 IDLE_GRACE = 1.0                   # seconds to wait for the idle status after the execute_reply
 INTERRUPT_GRACE = 3.0              # seconds an interrupted run may take to stop before the kernel is killed
 
@@ -91,6 +124,10 @@ class SandboxedKernel:
             "IPYTHONDIR": str(rt / "ipython"), "MPLCONFIGDIR": str(rt / "mpl"),
             "JUPYTER_CONFIG_DIR": str(rt / "jupyter"), "JUPYTER_DATA_DIR": str(rt / "jupyter"),
             "JUPYTER_RUNTIME_DIR": str(rt / "jupyter")})
+        startup = rt / "ipython" / "profile_default" / "startup"
+        startup.mkdir(parents=True)
+        (startup / "00-autograder-output-cap.py").write_text(
+            OUTPUT_CAP_STARTUP.replace("{limit}", str(FLOOD_FACTOR // 2 * int(self.limits.output_kb) * 1024)))
         km = KernelManager(transport="ipc", ip=str(rt / "zmq"), connection_file=str(conn), kernel_name="")
         km._kernel_spec = KernelSpec(argv=command, env={}, display_name="student (sandboxed)",
                                      language="python", interrupt_mode="message")

@@ -181,7 +181,15 @@ class KernelProxy(_BaseProxy):
         self._generation = 0
         self.restores = 0
 
-    def _invoke(self, name, args, kwargs, *, want_args=False, handle=0, generation=None):
+    def _invoke(self, name, args, kwargs, **kw):
+        try:
+            return self._invoke_once(name, args, kwargs, **kw)
+        except StudentException as e:
+            if e.ename == "MemoryError":   # the kernel's memory may stay full: start the next call afresh
+                self._needs_restore = True
+            raise
+
+    def _invoke_once(self, name, args, kwargs, *, want_args=False, handle=0, generation=None):
         if self._needs_restore or not self._kernel.is_alive():
             self._restore()
             self._needs_restore = False
