@@ -212,13 +212,19 @@ def _test_id(item) -> str:
     return item.nodeid
 
 
+# pytest plugins that grading never needs; unraisableexception alone runs a full gc.collect() per session
+_UNUSED_PLUGINS = [arg for name in ("unraisableexception", "threadexception", "faulthandler", "doctest",
+                                    "junitxml", "pastebin", "stepwise", "legacypath")
+                   for arg in ("-p", f"no:{name}")]
+
+
 def run_tests(*, test_dirs: list[Path], plugin: GradingPlugin, extra_args: tuple[str, ...] = ()) -> GradingPlugin:
     """Run pytest in this process over `test_dirs` with `plugin`; results land in `plugin.results`."""
     dirs = [str(d) for d in test_dirs if Path(d).is_dir()]
     if not dirs:
         raise ConfigError("no test folder found", file=", ".join(map(str, test_dirs)))
     args = ["-c", str(GRADING_INI), "--rootdir", str(Path(dirs[0]).parent), "-q", "-p", "no:cacheprovider",
-            "-p", "no:randomly", "--import-mode=importlib", "--no-header", "-o", "console_output_style=classic",
+            "-p", "no:randomly", *_UNUSED_PLUGINS, "--import-mode=importlib", "--no-header", "-o", "console_output_style=classic",
             *extra_args, *dirs]
     start = time.perf_counter()
     buffer = io.StringIO()
