@@ -40,6 +40,25 @@ def expected_mismatches(*, course, assignment: str, expected_file: Path) -> list
     return problems
 
 
+def demo_policy(*, course) -> Path:
+    """The shipped course policy, with week 3 due a week from today (the examples were collected just now)."""
+    import datetime as dt
+    policy = yaml.safe_load((PROJECT_ROOT / "course" / "policy.yaml").read_text(encoding="utf-8"))
+    policy["roster"] = str(ROSTER)
+    due = dt.date.today() + dt.timedelta(days=7)
+    policy["assessments"][ASSIGNMENT]["due"] = f"{due.isoformat()} 23:59"
+    path = course.root / "policy.yaml"
+    path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def class_report(*, course) -> Path:
+    from .reports.render import generate_reports
+    out = course.reports
+    generate_reports(course=course, out=out, policy=demo_policy(course=course))
+    return out
+
+
 def run_demo(*, root: Path, workers: int | None = None) -> int:
     from .collect import collect_submissions
     from .export import export_scores
@@ -73,6 +92,9 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
     totals = export_scores(course=course, out=root / "scores.csv", assignment=ASSIGNMENT)
     by_task = export_scores(course=course, out=root / "scores_by_task.csv", assignment=ASSIGNMENT, by_task=True)
     print(f"   {len(pages)} feedback pages under {root / 'feedback'}; {totals}; {by_task}")
+
+    report_dir = class_report(course=course)
+    print(f"   class grade report: {report_dir / 'index.html'}")
 
     print()
     print(render_summary(course=course, assignment=ASSIGNMENT, summary=summary))
