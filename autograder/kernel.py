@@ -198,7 +198,8 @@ class SandboxedKernel:
 
     # -- running code ----------------------------------------------------------------------------------
     def run(self, code: str, *, timeout: float, on_output: Callable[[dict], None] | None = None,
-            stdin_hook: Callable[[dict], None] | None = None, output_cap: int | None = None) -> RunResult:
+            stdin_hook: Callable[[dict], None] | None = None, output_cap: int | None = None,
+            silent: bool = False) -> RunResult:
         """Execute ``code``; stop it after ``timeout`` s (interrupt, then kill). Never raises for student code.
 
         ``on_output(msg)`` receives this request's iopub messages; ``stdin_hook(msg)`` its input_requests
@@ -209,7 +210,8 @@ class SandboxedKernel:
         kc = self.kc
         cap = (output_cap if output_cap is not None else self.limits.output_kb * 1024) * FLOOD_FACTOR
         t0 = time.monotonic()
-        w = _Watch(kc.execute(code, store_history=False, allow_stdin=stdin_hook is not None,
+        # silent: no execute_input broadcast, no execution count, no displayhook (the proxy's calls)
+        w = _Watch(kc.execute(code, silent=silent, store_history=False, allow_stdin=stdin_hook is not None,
                               stop_on_error=False))
         res = w.result
         poller = zmq.Poller()

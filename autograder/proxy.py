@@ -227,7 +227,7 @@ class KernelProxy(_BaseProxy):
             self._installed = self._generation
             res = self._kernel.run((_INSTALL_CODE if install else "") + call_code,
                                    timeout=self._limits.call_timeout, on_output=on_output, stdin_hook=on_stdin,
-                                   output_cap=self._max + self._limits.output_kb * 1024)
+                                   output_cap=self._max + self._limits.output_kb * 1024, silent=True)
             reply = res.reply or {}
             if install or envelopes or reply.get("ename") != "KeyError" or SHIM_MODULE not in str(reply.get("evalue")):
                 break
