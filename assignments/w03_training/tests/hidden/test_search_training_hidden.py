@@ -7,6 +7,7 @@ import pytest
 
 from autograder.proxy import Callback
 from autograder.testing.checks import describe, expect_equal, expect_true
+from autograder.testing.datasets import digits_split
 
 
 def _random_space(rng):
@@ -93,14 +94,7 @@ def test_random_search_single_trial_and_single_choice(student, rng):
 
 
 def _digits(n_train, n_val, n_test):
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    x = (digits.images / 16.0).astype(np.float32)[..., None]
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(20190911).permutation(len(y))
-    x, y = x[order], y[order]
-    a, b, c = n_train, n_train + n_val, n_train + n_val + n_test
-    return x[:a], y[:a], x[a:b], y[a:b], x[b:c], y[b:c]
+    return digits_split(n_train, n_val, n_test, seed=20190911)
 
 
 def _holdout_accuracy(student, split, epochs, threshold):

@@ -4,6 +4,7 @@ import pytest
 
 from autograder.proxy import Callback
 from autograder.testing.checks import describe, expect_true
+from autograder.testing.datasets import digits_split
 
 SPACE = {"lr": [0.1, 0.01, 0.001], "units": [16, 32], "activation": ["relu", "tanh"]}
 
@@ -40,14 +41,7 @@ def test_random_search_calls_and_best(student):
 
 
 def _digits(n_train, n_val, n_test):
-    from sklearn.datasets import load_digits
-    digits = load_digits()
-    x = (digits.images / 16.0).astype(np.float32)[..., None]
-    y = digits.target.astype(np.int64)
-    order = np.random.default_rng(3121).permutation(len(y))
-    x, y = x[order], y[order]
-    a, b, c = n_train, n_train + n_val, n_train + n_val + n_test
-    return x[:a], y[:a], x[a:b], y[a:b], x[b:c], y[b:c]
+    return digits_split(n_train, n_val, n_test, seed=3121)
 
 
 @pytest.mark.task("train_classifier", points=6)
