@@ -123,13 +123,14 @@ def _finish(settings, summary, result, bar):
     bar.update(1)
 
 
-def _run_pool(settings, summary, jobs, workers, bar):
+def _run_pool(settings, summary, jobs, workers, bar, fn=None):
     """Run jobs on a pool; if a worker process dies, the pool is rebuilt and the rest goes on."""
+    fn = fn or run_job
     pending = list(jobs)
     ctx = _pool_context()
     while pending:
         with ProcessPoolExecutor(max_workers=min(workers, len(pending)), mp_context=ctx) as pool:
-            futures = {pool.submit(run_job, job, settings): job for job in pending}
+            futures = {pool.submit(fn, job, settings): job for job in pending}
             pending = []
             broken = False
             while futures:
@@ -146,7 +147,7 @@ def _run_pool(settings, summary, jobs, workers, bar):
             if broken and pending:
                 # the pool cannot tell which job killed it: retry each alone, isolating the culprit
                 for job in pending:
-                    _finish(settings, summary, _run_isolated(job, settings, ctx), bar)
+                    _finish(settings, summary, _run_isolated(job, settings, ctx, fn), bar)
                 pending = []
 
 
@@ -165,10 +166,10 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
-def _run_isolated(job, settings, ctx) -> SubmissionResult:
+def _run_isolated(job, settings, ctx, fn) -> SubmissionResult:
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         try:
-            return pool.submit(run_job, job, settings).result()
+            return pool.submit(fn, job, settings).result()
         except BrokenProcessPool:
             manifest = load_manifest(settings.course.manifest(job.assignment))
             return SubmissionResult.failed(student_id=job.student_id, assignment=job.assignment,
