@@ -197,3 +197,28 @@ def expect_equal(got, want, *, what: str) -> None:
     """Exact equality of plain data (dicts, lists, strings, numbers); tuples and lists are interchangeable."""
     if not _same(got, want):
         raise CheckFailed(f"{what}: received {describe(got)}{_none_hint(got)} that differs from the expected value")
+
+
+def expect_trained_keras_model(got, *, what: str):
+    """`got` is `(model, history)` whose model crossed as a Keras RemoteObject built from stock Keras layers;
+    returns the model."""
+    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
+                f"{what} should return (model, history), received {describe(got)}")
+    model = got[0]
+    expect_true(hasattr(model, "call") and isinstance(getattr(model, "description", None), dict),
+                f"{what}[0] should be a Keras model, received {describe(model)}")
+    for layer in model.description.get("layers", []):
+        expect_true(str(layer.get("module", "")).startswith("keras"),
+                    f"layer {layer.get('name')!r} ({layer.get('class')}) is not a stock Keras layer")
+    return model
+
+
+def expect_class_probabilities(probs, *, n: int, k: int, what: str) -> np.ndarray:
+    """`probs` is a finite (n, k) array of rows in [0, 1] that sum to 1; returns it as float64."""
+    probs = np.asarray(probs, dtype=np.float64)
+    expect_true(probs.shape == (n, k), f"{what} should give shape ({n}, {k}), got {probs.shape}")
+    expect_true(bool(np.all(np.isfinite(probs)) and probs.min() >= -1e-6 and probs.max() <= 1 + 1e-6),
+                f"{what}: outputs should be probabilities in [0, 1] (use a softmax output layer)")
+    expect_true(bool(np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)),
+                f"{what}: each row of the output should sum to 1 (use a softmax output layer)")
+    return probs

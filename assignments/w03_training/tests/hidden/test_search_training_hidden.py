@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from autograder.proxy import Callback
-from autograder.testing.checks import describe, expect_equal, expect_true
+from autograder.testing.checks import (describe, expect_class_probabilities, expect_equal, expect_trained_keras_model,
+                                       expect_true)
 from autograder.testing.datasets import digits_split
 
 
@@ -100,20 +101,9 @@ def _digits(n_train, n_val, n_test):
 def _holdout_accuracy(student, split, epochs, threshold):
     x_train, y_train, x_val, y_val, x_hold, y_hold = _digits(*split)
     got = student.train_classifier(x_train, y_train, x_val, y_val, "adam", epochs)
-    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
-                f"train_classifier(...) should return (model, history), received {describe(got)}")
-    model = got[0]
-    expect_true(hasattr(model, "call") and isinstance(getattr(model, "description", None), dict),
-                f"train_classifier(...)[0] should be a Keras model, received {describe(model)}")
-    for layer in model.description.get("layers", []):
-        expect_true(str(layer.get("module", "")).startswith("keras"),
-                    f"layer {layer.get('name')!r} ({layer.get('class')}) is not a stock Keras layer")
-    probs = np.asarray(model.call("predict", x_hold, verbose=0), dtype=np.float64)
-    expect_true(probs.shape == (len(y_hold), 10),
-                f"model.predict on {len(y_hold)} held-out digits gave shape {probs.shape}, expected ({len(y_hold)}, 10)")
-    expect_true(bool(np.all(np.isfinite(probs)) and probs.min() >= -1e-6 and probs.max() <= 1 + 1e-6
-                     and np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)),
-                "the model's outputs are not class probabilities (rows in [0, 1] summing to 1)")
+    model = expect_trained_keras_model(got, what="train_classifier(...)")
+    probs = expect_class_probabilities(model.call("predict", x_hold, verbose=0), n=len(y_hold), k=10,
+                                       what=f"model.predict on {len(y_hold)} held-out digits")
     accuracy = float(np.mean(probs.argmax(axis=1) == y_hold))
     expect_true(accuracy >= threshold, f"accuracy on held-out digits after {epochs} epochs with 'adam' is "
                                        f"{accuracy:.3f}, expected at least {threshold}")

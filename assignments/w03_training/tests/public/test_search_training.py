@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from autograder.proxy import Callback
-from autograder.testing.checks import describe, expect_true
+from autograder.testing.checks import describe, expect_class_probabilities, expect_trained_keras_model, expect_true
 from autograder.testing.datasets import digits_split
 
 SPACE = {"lr": [0.1, 0.01, 0.001], "units": [16, 32], "activation": ["relu", "tanh"]}
@@ -48,17 +48,6 @@ def _digits(n_train, n_val, n_test):
 def test_train_classifier_returns_probability_model(student):
     x_train, y_train, x_val, y_val, x_test, _ = _digits(300, 100, 50)
     got = student.train_classifier(x_train, y_train, x_val, y_val, "adam", 1)
-    expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
-                f"train_classifier(...) should return (model, history), received {describe(got)}")
-    model = got[0]
-    expect_true(hasattr(model, "call") and isinstance(getattr(model, "description", None), dict),
-                f"train_classifier(...)[0] should be a Keras model, received {describe(model)}")
-    for layer in model.description.get("layers", []):
-        expect_true(str(layer.get("module", "")).startswith("keras"),
-                    f"layer {layer.get('name')!r} ({layer.get('class')}) is not a stock Keras layer")
-    probs = np.asarray(model.call("predict", x_test, verbose=0), dtype=np.float64)
-    expect_true(probs.shape == (50, 10), f"model.predict on 50 digits should give shape (50, 10), got {probs.shape}")
-    expect_true(bool(np.all(np.isfinite(probs)) and probs.min() >= -1e-6 and probs.max() <= 1 + 1e-6),
-                "the model's outputs should be probabilities in [0, 1] (use a softmax output layer)")
-    expect_true(bool(np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)),
-                "each row of the model's output should sum to 1 (use a softmax output layer)")
+    model = expect_trained_keras_model(got, what="train_classifier(...)")
+    expect_class_probabilities(model.call("predict", x_test, verbose=0), n=50, k=10,
+                               what="model.predict on 50 digits")
