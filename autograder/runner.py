@@ -29,10 +29,6 @@ class GradeSummary:
     kept_previous: list[str] = field(default_factory=list)  # grader failed; the earlier verdict was kept
     seconds: float = 0.0
 
-    @property
-    def results(self) -> list[SubmissionResult]:
-        return self.graded
-
 
 @dataclass(frozen=True)
 class Job:
