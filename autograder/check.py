@@ -77,7 +77,7 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
         executed = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
         report.notes.extend(executed.notes)
         proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
-        plugin = GradingPlugin(student=proxy, tasks=tasks)
+        plugin = GradingPlugin(student=proxy, tasks=tasks, test_timeout=limits.test_timeout)
         run_tests(test_dirs=[tests], plugin=plugin)
         report.checks, report.errors = plugin.results, plugin.errors
     finally:

@@ -105,7 +105,7 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
 
         proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
         plugin = GradingPlugin(student=proxy, reference_path=course.reference_module(assignment),
-                               seed=settings.seed, gpu=settings.gpu)
+                               seed=settings.seed, gpu=settings.gpu, test_timeout=limits.test_timeout)
         t0 = time.perf_counter()
         run_tests(test_dirs=[course.tests(assignment, "public"), course.tests(assignment, "hidden")], plugin=plugin)
         timings["tests"] = time.perf_counter() - t0

@@ -107,6 +107,7 @@ class GradingPlugin:
     seed: int = 0
     gpu: bool = False
     tasks: tuple[str, ...] | None = None          # restrict to these task names (student checks)
+    test_timeout: float | None = None             # seconds one test (all its calls together) may take
     results: list[CheckResult] = field(default_factory=list)
     collected: list[CollectedTest] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -164,6 +165,8 @@ class GradingPlugin:
         return np.random.default_rng([self.seed, zlib.crc32(_test_id(request.node).encode())])
 
     def pytest_runtest_setup(self, item):
+        if self.test_timeout is not None and getattr(type(self.student), "supports_deadline", False):
+            self.student._deadline = time.monotonic() + self.test_timeout
         meta = item.stash.get(_META, None)
         if meta is not None and meta.task in self.broken:
             raise StudentCodeError(f"not run: an earlier check of {meta.task} failed with: {self.broken[meta.task]}")

@@ -253,3 +253,21 @@ def test_shim_removed_by_student_code_is_reinstalled(proxy):
     assert proxy.add(1, 1) == 2
     proxy._kernel.run("import sys\nsys.modules.pop('_autograder_shim', None)", timeout=10)
     assert proxy.add(2, 3) == 5
+
+
+def test_the_tests_own_deadline_caps_its_calls(setup):
+    """A test's calls share its time limit: a call started near the deadline gets only what is left."""
+    import time
+    proxy, _ = setup
+    assert LIMITS.call_timeout == 1.5
+    proxy._deadline = time.monotonic() + 0.3
+    try:
+        start = time.monotonic()
+        with pytest.raises(StudentTimeout):
+            proxy.call("loop")
+        assert time.monotonic() - start < 1.2         # stopped at the test's deadline, before call_timeout
+        with pytest.raises(StudentTimeout):            # deadline passed: refused without running
+            proxy.add(1, 2)
+    finally:
+        proxy._deadline = None
+    assert proxy.add(1, 2) == 3
