@@ -171,6 +171,10 @@ class GradingPlugin:
         if meta is not None and meta.task in self.broken:
             raise StudentCodeError(f"not run: an earlier check of {meta.task} failed with: {self.broken[meta.task]}")
 
+    def pytest_runtest_teardown(self, item):
+        if getattr(type(self.student), "supports_deadline", False):
+            self.student._deadline = None
+
     # -- outcomes -------------------------------------------------------------------------------------
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item, call):
