@@ -45,6 +45,16 @@ def group_key(name: str) -> str:
     return re.sub(r"\s+", " ", name).strip().casefold()
 
 
+def match_group(raw: str | None, groups, by_key: dict[str, str]) -> tuple[str | None, str | None]:
+    """(registered group name, None) for a group cell, or (None, problem naming the closest group)."""
+    group = by_key.get(group_key(raw or ""))
+    if group is not None:
+        return group, None
+    close = difflib.get_close_matches(raw or "", list(groups), n=1)
+    hint = f"did you mean {close[0]!r}?" if close else f"known groups: {', '.join(groups)}"
+    return None, f"column 'group': unknown group {raw!r}; {hint}"
+
+
 def rater_id(raw: str, *, width: int | None) -> str:
     """A student ID from a rater cell: '16022417', '1.6022417E7' or '16022417@vnu.edu.vn'."""
     text = raw.strip()
@@ -89,11 +99,9 @@ def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group]
         rater = rater_id(r.get("rater"), width=width) if r.get("rater") else ""
         if not rater:
             bad.append("column 'rater': empty; every vote needs the rater's student ID")
-        group = by_key.get(group_key(r.get("group")))
-        if group is None:
-            close = difflib.get_close_matches(r.get("group"), list(groups), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"known groups: {', '.join(groups)}"
-            bad.append(f"column 'group': unknown group {r.get('group')!r}; {hint}")
+        group, problem = match_group(r.get("group"), groups, by_key)
+        if problem:
+            bad.append(problem)
         try:
             score = csvio.parse_number(r.get("score"))
             if score is None:

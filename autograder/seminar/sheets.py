@@ -11,14 +11,13 @@ stored in one transaction. Re-importing a rater's sheet replaces that rater's ea
 """
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from pathlib import Path
 
 from ..errors import ImportRejected, InputError
 from . import csvio
-from .audience import group_key
+from .audience import group_key, match_group
 from .rubric import Rubric
 from .store import Group, Rating, load_groups, open_db, replace_ratings, save_rubric
 
@@ -146,11 +145,9 @@ def parse_sheets(paths: list[Path | str], *, rubric: Rubric, groups: dict[str, G
             who = (rater or r.get("rater")).strip()
             if not who:
                 bad.append("column 'rater': empty; fill it in or pass --rater NAME")
-            group = by_key.get(group_key(r.get("group")))
-            if group is None:
-                close = difflib.get_close_matches(r.get("group"), list(groups), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else f"known groups: {', '.join(groups)}"
-                bad.append(f"column 'group': unknown group {r.get('group')!r}; {hint}")
+            group, problem = match_group(r.get("group"), groups, by_key)
+            if problem:
+                bad.append(problem)
             elif who and (group, who) in seen:
                 bad.append(f"column 'group': {who!r} already scored {group!r} at {seen[(group, who)]}")
             if bad:
