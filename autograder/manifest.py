@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
-
 from .errors import ConfigError
+from .yamlconfig import check_keys, read_yaml
 
 
 @dataclass(frozen=True)
@@ -65,28 +64,11 @@ class Manifest:
         return [t.name for t in self.tasks]
 
 
-def _check_keys(data: dict, allowed: set[str], file: Path, where: str):
-    if not isinstance(data, dict):
-        raise ConfigError(f"expected a mapping, got {type(data).__name__}", file=str(file), where=where)
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ConfigError(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}",
-                          file=str(file), where=where)
-
-
 def load_manifest(path: Path | str) -> Manifest:
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("manifest not found", file=str(path),
-                          hint="every assignment folder needs a manifest.yaml") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else None
-        raise ConfigError(f"not valid YAML: {getattr(e, 'problem', e)}", file=str(path), where=where) from None
+    data = read_yaml(path, not_found="manifest not found", hint="every assignment folder needs a manifest.yaml")
     top = {f.name for f in fields(Manifest)} - {"path"}
-    _check_keys(data, top, path, "top level")
+    check_keys(data, top, file=path, where="top level")
     for key in ("assignment", "notebook", "tasks"):
         if key not in data:
             raise ConfigError(f"missing required key {key!r}", file=str(path))
@@ -96,7 +78,7 @@ def load_manifest(path: Path | str) -> Manifest:
         raise ConfigError("'tasks' must map task names to {points: N}", file=str(path), where="tasks")
     for name, spec in data["tasks"].items():
         spec = spec if isinstance(spec, dict) else {"points": spec}
-        _check_keys(spec, task_keys, path, f"tasks.{name}")
+        check_keys(spec, task_keys, file=path, where=f"tasks.{name}")
         if not str(name).isidentifier():
             raise ConfigError(f"task name {name!r} is not a Python identifier", file=str(path), where=f"tasks.{name}")
         pts = spec.get("points")
@@ -105,7 +87,7 @@ def load_manifest(path: Path | str) -> Manifest:
                               where=f"tasks.{name}.points")
         tasks.append(Task(name=str(name), **spec))
     limits_data = data.get("limits") or {}
-    _check_keys(limits_data, {f.name for f in fields(Limits)}, path, "limits")
+    check_keys(limits_data, {f.name for f in fields(Limits)}, file=path, where="limits")
     limits = Limits(**limits_data)
     total = float(data.get("total_points", 100.0))
     graded = sum(t.points for t in tasks if not t.gpu)

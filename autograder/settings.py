@@ -17,10 +17,9 @@ import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
-import yaml
-
 from .coursedir import PROJECT_ROOT, CourseDirectory
 from .errors import ConfigError
+from .yamlconfig import check_keys, read_yaml
 
 CONFIG_NAME = "autograder.yaml"
 SANDBOX_MODES = ("auto", "bwrap", "none")
@@ -59,19 +58,8 @@ def load_course_config(course_root: Path | str) -> CourseConfig:
     path = root / CONFIG_NAME
     if not path.is_file():
         return CourseConfig()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(e, 'problem', e)}", file=str(path),
-                          where=f"line {mark.line + 1}" if mark else None) from None
-    if not isinstance(data, dict):
-        raise ConfigError("expected a mapping of settings", file=str(path))
-    allowed = {f.name for f in fields(CourseConfig)}
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise ConfigError(f"unknown key(s) {', '.join(unknown)}; allowed: {', '.join(sorted(allowed))}",
-                          file=str(path))
+    data = read_yaml(path, not_found="course configuration not found") or {}
+    check_keys(data, {f.name for f in fields(CourseConfig)}, file=path, where=None)
     for key in ("assignments", "reference_solutions", "roster"):
         if data.get(key) is not None:
             p = Path(str(data[key])).expanduser()

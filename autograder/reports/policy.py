@@ -23,10 +23,10 @@ import zoneinfo
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
 
 from ..coursedir import PROJECT_ROOT, CourseDirectory
 from ..errors import ConfigError
+from ..yamlconfig import check_keys, read_yaml
 
 KINDS = ("assignment", "seminar")
 AFTER_MAX = ("zero", "cap")
@@ -111,14 +111,7 @@ class Policy:
 
 
 def _check_keys(data, cls, file: str, where: str, *, exclude=()) -> dict:
-    if not isinstance(data, dict):
-        raise ConfigError(f"expected a mapping, got {type(data).__name__}", file=file, where=where)
-    allowed = {f.name for f in fields(cls)} - set(exclude)
-    unknown = sorted(map(str, set(data) - allowed))
-    if unknown:
-        raise ConfigError(f"unknown key(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(sorted(allowed))}",
-                          file=file, where=where)
-    return data
+    return check_keys(data, {f.name for f in fields(cls)} - set(exclude), file=file, where=where)
 
 
 def _number(value, file: str, where: str, *, minimum: float = 0.0) -> float:
@@ -181,15 +174,8 @@ def load_policy(path: Path | str) -> Policy:
     """Read and validate a policy file; ConfigError names the file and the key that is wrong."""
     path = Path(path)
     file = str(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError("course policy not found", file=file,
-                          hint="pass --policy FILE or put policy.yaml in the course directory") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        raise ConfigError(f"not valid YAML: {getattr(e, 'problem', e)}", file=file,
-                          where=f"line {mark.line + 1}" if mark else None) from None
+    data = read_yaml(path, not_found="course policy not found",
+                     hint="pass --policy FILE or put policy.yaml in the course directory")
     _check_keys(data, Policy, file, "top level", exclude=("path",))
     timezone = str(data.get("timezone", Policy.timezone))
     try:
