@@ -54,10 +54,7 @@ def find_public_tests(start: Path) -> Path:
 def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None, sandbox: str = "none",
                    limits: Limits | None = None, tasks: tuple[str, ...] | None = None) -> CheckReport:
     """Run the notebook in a fresh kernel and its public tests against it."""
-    from .execute import execute_notebook, make_restore
-    from .job import is_grade_cell
-    from .kernel import SandboxedKernel
-    from .proxy import KernelProxy
+    from .session import student_session
     from .validate import sanitize_submission
     import shutil
     import tempfile
@@ -71,18 +68,11 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
     for item in notebook.parent.iterdir():   # the student's own data files, as the notebook sees them
         if item.is_file() and item.suffix != ".ipynb" and item.stat().st_size < 50 * 2**20:
             shutil.copy2(item, workdir / item.name)
-    kernel = SandboxedKernel(workdir=workdir, limits=limits, sandbox=sandbox)
-    try:
-        kernel.start()
-        executed = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
-        report.notes.extend(executed.notes)
-        proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
-        plugin = GradingPlugin(student=proxy, tasks=tasks, test_timeout=limits.test_timeout)
+    with student_session(nb, workdir=workdir, limits=limits, sandbox=sandbox) as session:
+        report.notes.extend(session.notes)
+        plugin = GradingPlugin(student=session.proxy, tasks=tasks, test_timeout=limits.test_timeout)
         run_tests(test_dirs=[tests], plugin=plugin)
         report.checks, report.errors = plugin.results, plugin.errors
-    finally:
-        kernel.shutdown()
-        shutil.rmtree(workdir, ignore_errors=True)
     return report
 
 

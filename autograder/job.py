@@ -16,14 +16,9 @@ import nbformat
 from .errors import AutograderError, NotebookInvalid
 from .manifest import Manifest, load_manifest
 from .results import REJECTED, SubmissionResult, TaskResult, write_text_atomic
+from .session import student_session
 from .settings import GradeSettings
 from .testing.plugin import GradingPlugin, run_tests
-
-
-def is_grade_cell(cell) -> bool:
-    """Grade cells hold the in-notebook public checks; the engine never runs them in the kernel."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def file_sha256(path: Path) -> str:
@@ -60,9 +55,6 @@ def task_results(manifest: Manifest, plugin: GradingPlugin) -> list[TaskResult]:
 def grade_submission(*, assignment: str, notebook_path: Path | str, settings: GradeSettings,
                      student_id: str) -> SubmissionResult:
     """Grade one submission in its own sandboxed kernel; never raises for the submission's faults."""
-    from .execute import execute_notebook, make_restore
-    from .kernel import SandboxedKernel
-    from .proxy import KernelProxy
     from .validate import sanitize_submission
 
     start = time.perf_counter()
@@ -87,45 +79,33 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
         return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha,
                                        status=REJECTED)
 
-    timings: dict[str, float] = {}
     workdir = prepare_workdir(manifest, course.source(assignment))
-    kernel = SandboxedKernel(workdir=workdir, limits=limits, sandbox=settings.sandbox, gpu=settings.gpu,
-                             threads=settings.threads)
+    sandbox_mode = ""
     try:
-        t0 = time.perf_counter()
-        kernel.start()
-        timings["kernel_start"] = time.perf_counter() - t0
-        if kernel.note:
-            notes.append(kernel.note)
-
-        t0 = time.perf_counter()
-        report = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
-        timings["execute"] = time.perf_counter() - t0
-        notes.extend(report.notes)
-
-        proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
-        plugin = GradingPlugin(student=proxy, reference_path=course.reference_module(assignment),
-                               seed=settings.seed, gpu=settings.gpu, test_timeout=limits.test_timeout)
-        t0 = time.perf_counter()
-        run_tests(test_dirs=[course.tests(assignment, "public"), course.tests(assignment, "hidden")], plugin=plugin)
-        timings["tests"] = time.perf_counter() - t0
+        with student_session(nb, workdir=workdir, limits=limits, sandbox=settings.sandbox, gpu=settings.gpu,
+                             threads=settings.threads) as session:
+            sandbox_mode = session.kernel.plan.mode
+            notes.extend(session.notes)
+            plugin = GradingPlugin(student=session.proxy, reference_path=course.reference_module(assignment),
+                                   seed=settings.seed, gpu=settings.gpu, test_timeout=limits.test_timeout)
+            t0 = time.perf_counter()
+            run_tests(test_dirs=[course.tests(assignment, "public"), course.tests(assignment, "hidden")],
+                      plugin=plugin)
+            timings = {**session.timings, "tests": time.perf_counter() - t0}
+            restores = session.proxy.restores
         if plugin.errors:
             # our side (a broken test file), not the student's: fail loudly but keep the batch going
             return SubmissionResult.failed(**base, error="grader configuration: " + "; ".join(plugin.errors),
                                            tasks=manifest.tasks, submission_sha256=sha, notes=notes)
         if settings.save_notebook:
             out = course.autograded(student_id, assignment) / manifest.notebook
-            write_text_atomic(out, nbformat.writes(report.notebook))
-        if proxy.restores:
-            notes.append(f"the kernel was restarted {proxy.restores} time(s) during testing")
+            write_text_atomic(out, nbformat.writes(session.execution.notebook))
+        if restores:
+            notes.append(f"the kernel was restarted {restores} time(s) during testing")
         return SubmissionResult(**base, status="graded", tasks=task_results(manifest, plugin), notes=notes,
-                                submission_sha256=sha, sandbox=kernel.plan.mode,
+                                submission_sha256=sha, sandbox=sandbox_mode,
                                 seconds=round(time.perf_counter() - start, 3),
                                 timings={k: round(v, 3) for k, v in timings.items()})
     except AutograderError as e:
         return SubmissionResult.failed(**base, error=str(e), tasks=manifest.tasks, submission_sha256=sha,
-                                       notes=notes, sandbox=kernel.plan.mode)
-    finally:
-        kernel.shutdown()
-        shutil.rmtree(workdir, ignore_errors=True)
-
+                                       notes=notes, sandbox=sandbox_mode)

@@ -44,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
+from autograder.session import is_grade_cell  # noqa: E402
+
 from benchmarks.nbgrader_native import ASSIGNMENT, build_native_notebook  # noqa: E402
 
 EXAMPLES = ROOT / "course" / "examples" / ASSIGNMENT
@@ -103,9 +105,7 @@ def tool_env() -> dict[str, str]:
 
 
 # -- pure notebook execution (nbclient, no grading machinery) -----------------------------------------------
-def _is_grade_cell(cell) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
+_is_grade_cell = is_grade_cell   # the engine's rule, so every side skips the same cells
 
 
 def with_grade_cells(nb, grade_sources: dict[str, str] | None):

@@ -1,0 +1,54 @@
+"""One student's notebook, run in its own sandboxed kernel and reachable through a proxy.
+
+Used by grading (job.py) and by the student's local check (check.py): start the kernel in a private working
+folder, run the notebook's cells except grade cells, hand out a KernelProxy whose restore re-runs them, and
+always shut the kernel down and remove the folder afterwards.
+"""
+from __future__ import annotations
+
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .manifest import Limits
+
+
+def is_grade_cell(cell) -> bool:
+    """Grade cells hold the in-notebook public checks; the engine never runs them in the kernel."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return bool(meta.get("grade")) and not meta.get("solution")
+
+
+@dataclass
+class StudentSession:
+    kernel: object
+    proxy: object
+    execution: object                                   # execute.ExecutionReport of the first run
+    notes: list[str] = field(default_factory=list)      # sandbox fallback note + the execution's notes
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@contextmanager
+def student_session(nb, *, workdir: Path, limits: Limits, sandbox: str, gpu: bool = False, threads: int = 1):
+    """Yield a StudentSession for `nb` running in `workdir` (which is removed afterwards)."""
+    from .execute import execute_notebook, make_restore
+    from .kernel import SandboxedKernel
+    from .proxy import KernelProxy
+
+    kernel = SandboxedKernel(workdir=workdir, limits=limits, sandbox=sandbox, gpu=gpu, threads=threads)
+    try:
+        t0 = time.perf_counter()
+        kernel.start()
+        timings = {"kernel_start": time.perf_counter() - t0}
+        notes = [kernel.note] if kernel.note else []
+        t0 = time.perf_counter()
+        execution = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
+        timings["execute"] = time.perf_counter() - t0
+        notes.extend(execution.notes)
+        proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
+        yield StudentSession(kernel=kernel, proxy=proxy, execution=execution, notes=notes, timings=timings)
+    finally:
+        kernel.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
