@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
-import os
 import shutil
-import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +29,7 @@ from .errors import ConfigError
 from .gradebook import open_gradebook, quiet_sqlalchemy
 from .leakscan import Finding, scan_release
 from .manifest import load_manifest
+from .results import write_text_atomic
 
 DEFAULT_COURSE_ID = "INT3121"
 # nbgrader copies every non-ignored file of the source folder (tests/, the manifest, notebook build scripts...).
@@ -91,11 +90,7 @@ def write_nbgrader_config(course: CourseDirectory, course_id: str) -> Path:
         f"c.Exchange.root = {str(course.exchange)!r}\n"
     )
     path = course.nbgrader_config
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".nbgrader_config.", suffix=".tmp", dir=path.parent)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    write_text_atomic(path, text)
     return path
 
 
