@@ -72,15 +72,25 @@ def test_endless_flood_is_capped_in_the_kernel_and_later_cells_run(tmp_path):
     assert (tmp_path / "after.txt").read_text() == "ok"
 
 
-def test_flood_past_an_undone_kernel_cap_kills_the_kernel(tmp_path):
-    """The grader-side kill is the backstop when a student restores the raw stream write."""
-    limits = Limits(output_kb=16, cell_timeout=30)
+def test_flood_past_an_undone_kernel_cap_is_stopped_and_the_grader_stays_small(tmp_path):
+    """The grader-side kill is the backstop when a student restores the raw stream write.
+
+    Which limit stops the cell depends on scheduling: the grader kills the kernel once the flood it reads passes
+    FLOOD_FACTOR x the cap, but on a loaded machine the kernel's own output thread may be starved and the cell
+    timeout (an interrupt) comes first. Either way the cell ends, the grader keeps only the capped output and
+    the next cell runs.
+    """
+    limits = Limits(output_kb=16, cell_timeout=20)
     undo = "import sys\nw = type(sys.stdout).write\nwhile True:\n    w(sys.stdout, 'z' * 10000)"
     with SandboxedKernel(tmp_path, limits, sandbox="none") as k:
         report = execute_notebook(_nb(undo, "open('after.txt', 'w').write('ok')"), k, limits)
-    # killed for the flood, or (when the kernel's own output thread is starved) at the cell timeout
-    assert "printed far more output than allowed" in report.notes[-1] or "kernel was stopped" in report.notes[-1]
-    assert report.kernel_restarts == 1
+    note = report.notes[-1]
+    if "printed far more output than allowed" in note or "kernel was stopped" in note:
+        assert report.kernel_restarts == 1
+    else:
+        assert note == "cell 2 did not finish within 20 s; it was interrupted"
+        assert report.kernel_restarts == 0
+    assert report.output_truncated and len(nbformat.writes(report.notebook)) < 40 * 1024
     assert (tmp_path / "after.txt").read_text() == "ok"
 
 
