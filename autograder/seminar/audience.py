@@ -7,6 +7,8 @@ so a later change of group membership is taken into account):
   * a row with an unknown group, an empty rater or a score that is not a number in [0, max_points]
     rejects the whole import (every such row is listed);
   * self-votes (the rater is a member of the group) are stored but do not count;
+  * with a roster, votes of raters not on it are stored as `not_on_roster` and do not count (a guest, or
+    an ID mistyped in the form: the import lists them with the closest roster ID);
   * at most one vote per rater per group: the last row of the export counts (forms export in
     submission order, so a rater's correction wins); earlier rows are stored as `duplicate`;
   * the criterion's score is the mean of the counted votes; no counted vote -> criterion missing.
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from ..errors import ImportRejected
 from . import csvio
+from .registration import closest_id, read_roster
 from .rubric import Rubric
 from .store import AudienceVote, Group, load_groups, open_db, replace_audience, save_rubric
 
@@ -33,12 +36,17 @@ AUDIENCE_COLUMNS = {
 }
 
 
+NOT_ON_ROSTER = "not_on_roster"
+
+
 @dataclass(frozen=True)
 class AudienceImport:
     votes: list[AudienceVote]
     counted: int
     self_votes: int
     duplicates: int
+    not_on_roster: int = 0
+    unknown_raters: tuple[str, ...] = ()      # one line per rater not on the roster, with a suggestion
 
 
 def group_key(name: str) -> str:
@@ -64,14 +72,17 @@ def rater_id(raw: str, *, width: int | None) -> str:
 
 
 def classify(votes: list[AudienceVote], groups: dict[str, Group]) -> list[AudienceVote]:
-    """Set each vote's status: self_vote, duplicate (an earlier row of the same rater and group) or valid."""
+    """Set each vote's status: self_vote, duplicate (an earlier row of the same rater and group) or valid.
+    `not_on_roster`, decided at import against the roster, is kept."""
     members = {g: set(grp.members) for g, grp in groups.items()}
     last_row: dict[tuple[str, str], int] = {}
     for v in votes:
         last_row[(v.group, v.rater)] = max(v.row, last_row.get((v.group, v.rater), v.row))
     out = []
     for v in votes:
-        if v.rater in members.get(v.group, ()):
+        if v.status == NOT_ON_ROSTER:
+            status = NOT_ON_ROSTER
+        elif v.rater in members.get(v.group, ()):
             status = "self_vote"
         elif last_row[(v.group, v.rater)] != v.row:
             status = "duplicate"
@@ -82,8 +93,10 @@ def classify(votes: list[AudienceVote], groups: dict[str, Group]) -> list[Audien
     return out
 
 
-def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group]) -> list[AudienceVote]:
-    """Read and validate the export; ImportRejected lists every bad row (row number and column)."""
+def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group],
+                   roster_ids: frozenset[str] | None = None) -> list[AudienceVote]:
+    """Read and validate the export; ImportRejected lists every bad row (row number and column).
+    With `roster_ids`, votes of raters not on the roster are marked `not_on_roster`."""
     crit = rubric.audience_criterion
     if crit is None:
         raise ImportRejected(f"rubric {rubric.name!r} has no criterion with source: audience", file=str(path))
@@ -114,23 +127,40 @@ def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group]
         if bad:
             problems.extend((r.number, msg) for msg in bad)
             continue
+        status = NOT_ON_ROSTER if roster_ids is not None and rater not in roster_ids else "valid"
         votes.append(AudienceVote(group=group, rater=rater, score=score, row=r.number, comment=r.get("comment"),
-                                  rater_name=r.get("name")))
+                                  rater_name=r.get("name"), status=status))
     if problems:
         raise ImportRejected(f"{len({p[0] for p in problems})} bad row(s); nothing was imported", file=str(path),
                              problems=problems, hint=None)
     return classify(votes, groups)
 
 
-def import_audience(db_url: str, *, rubric: Rubric, path: Path | str) -> AudienceImport:
-    """Validate the whole export, then replace the stored audience votes in one transaction."""
+def import_audience(db_url: str, *, rubric: Rubric, path: Path | str,
+                    roster: Path | str | None = None) -> AudienceImport:
+    """Validate the whole export, then replace the stored audience votes in one transaction.
+    With a roster (CSV with a student_id column), raters not on it are stored but not counted."""
+    ros = read_roster(roster) if roster is not None else None
     with open_db(db_url) as engine:
         with engine.connect() as conn:
             groups = load_groups(conn, assessment=rubric.assessment)
-        votes = parse_audience(path, rubric=rubric, groups=groups)
+        votes = parse_audience(path, rubric=rubric, groups=groups,
+                               roster_ids=frozenset(ros.students) if ros is not None else None)
         with engine.begin() as conn:
             save_rubric(conn, rubric=rubric)
             replace_audience(conn, assessment=rubric.assessment, votes=votes)
     return AudienceImport(votes=votes, counted=sum(v.status == "valid" for v in votes),
                           self_votes=sum(v.status == "self_vote" for v in votes),
-                          duplicates=sum(v.status == "duplicate" for v in votes))
+                          duplicates=sum(v.status == "duplicate" for v in votes),
+                          not_on_roster=sum(v.status == NOT_ON_ROSTER for v in votes),
+                          unknown_raters=_unknown_raters(votes, ros) if ros is not None else ())
+
+
+def _unknown_raters(votes: list[AudienceVote], ros) -> tuple[str, ...]:
+    lines = {}
+    for v in votes:
+        if v.status == NOT_ON_ROSTER and v.rater not in lines:
+            guess = closest_id(v.rater, ros.students) if v.rater.isdigit() else None
+            hint = f"; did you mean {guess}?" if guess else ""
+            lines[v.rater] = f"row {v.row}: rater {v.rater} is not on the roster{hint}"
+    return tuple(lines.values())

@@ -99,9 +99,12 @@ def cmd_import_scores(args) -> int:
 
 def cmd_import_audience(args) -> int:
     from .audience import import_audience
-    res = import_audience(_db_url(args), rubric=load_rubric(args.rubric), path=args.export)
+    res = import_audience(_db_url(args), rubric=load_rubric(args.rubric), path=args.export, roster=args.roster)
     print(f"imported {len(res.votes)} audience vote(s): {res.counted} counted, {res.self_votes} self-vote(s) "
-          f"and {res.duplicates} earlier duplicate(s) not counted")
+          f"and {res.duplicates} earlier duplicate(s) not counted"
+          + (f", {res.not_on_roster} from raters not on the roster" if args.roster else ""))
+    for line in res.unknown_raters:
+        print(f"  {line}")
     return 0
 
 
@@ -181,6 +184,8 @@ def register(subparsers) -> None:
     p = sem.add_parser("import-audience", help="import the audience comment form export (all or nothing)")
     p.add_argument("--rubric", required=True, metavar="FILE")
     p.add_argument("export", metavar="EXPORT.csv")
+    p.add_argument("--roster", metavar="ROSTER.csv",
+                   help="class roster (student_id column): votes of raters not on it are stored but not counted")
     _db(p)
     p.set_defaults(func=cmd_import_audience)
     p = sem.add_parser("adjust", help="adjust one member's score, with a reason")

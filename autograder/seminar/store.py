@@ -10,7 +10,7 @@ then call one `replace_*`/`add_*` function, so an import is stored completely or
     seminar_ratings      assessment, group, rater -> comment, source file  (one filled sheet row)
     seminar_scores       assessment, group, rater, criterion -> points
     seminar_cap_votes    assessment, group, rater, cap -> ticked
-    seminar_audience     one row of the audience form export, with its status (valid/self_vote/duplicate)
+    seminar_audience     one row of the audience form export, with its status (valid/self_vote/duplicate/not_on_roster)
     seminar_adjustments  per-member adjustments (history; the latest per student counts)
 """
 from __future__ import annotations
@@ -124,7 +124,7 @@ class AudienceVote:
     rater: str
     score: float
     row: int
-    status: str = "valid"          # valid | self_vote | duplicate
+    status: str = "valid"          # valid | self_vote | duplicate | not_on_roster
     comment: str = ""
     rater_name: str = ""
 

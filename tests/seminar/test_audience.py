@@ -55,3 +55,21 @@ def test_bad_export_rejected_whole_and_old_votes_kept(loaded, midterm, files):
 def test_rubric_without_audience_criterion(loaded, final_rubric, files):
     with pytest.raises(ImportRejected, match="no criterion with source: audience"):
         import_audience(loaded, rubric=final_rubric, path=files / "audience_midterm.csv")
+
+
+def test_roster_marks_raters_not_on_it_and_they_do_not_count(loaded, midterm, files, tmp_path):
+    export = tmp_path / "audience_guests.csv"
+    export.write_text((files / "audience_midterm.csv").read_text(encoding="utf-8-sig")
+                      + "2019/10/23 10:09,16922417@vnu.edu.vn,Nguyễn Thị Ánh Tuyết,CNN Tricks,1,typo in my ID\n"
+                      + "2019/10/23 10:10,visitor@example.com,Khách,CNN Tricks,0,guest\n", encoding="utf-8")
+    res = import_audience(loaded, rubric=midterm, path=export, roster=files / "roster.csv")
+    assert (res.counted, res.self_votes, res.duplicates, res.not_on_roster) == (5, 2, 1, 2)
+    assert res.unknown_raters == ("row 10: rater 16922417 is not on the roster; did you mean 16022417?",
+                                  "row 11: rater visitor@example.com is not on the roster")
+    stored = _stored(loaded)
+    assert [v.status for v in stored[-2:]] == ["not_on_roster", "not_on_roster"]
+    # re-classified at aggregation time (membership may have changed): the roster verdict is kept
+    groups = {"CNN Tricks": Group(name="CNN Tricks", members=("16022401",))}
+    assert [v.status for v in classify(stored, groups)][-2:] == ["not_on_roster", "not_on_roster"]
+    # without a roster the same export counts both
+    assert import_audience(loaded, rubric=midterm, path=export).counted == 7

@@ -24,7 +24,8 @@ def test_whole_midterm_workflow(tmp_path, files, capsys):
     assert "row 4 of sheet_bad.csv: column 'analysis'" in capsys.readouterr().out
     assert run_cli(c + ["seminar", "import-scores", "--rubric", mid, str(files / "sheet_ta_an.csv"),
                         str(files / "sheet_lecturer.csv")]) == 0
-    assert run_cli(c + ["seminar", "import-audience", "--rubric", mid, str(files / "audience_midterm.csv")]) == 0
+    assert run_cli(c + ["seminar", "import-audience", "--rubric", mid, str(files / "audience_midterm.csv"),
+                        "--roster", str(files / "roster.csv")]) == 0
     assert "5 counted, 2 self-vote(s) and 1 earlier duplicate(s)" in capsys.readouterr().out
     assert run_cli(c + ["seminar", "adjust", "--assessment", "midterm", "--student", "16022404", "--delta", "-1",
                         "--reason", "did not present", "--by", "Lecturer Diệp"]) == 0
