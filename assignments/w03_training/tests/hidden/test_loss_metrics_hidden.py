@@ -87,6 +87,11 @@ def test_confusion_matrix_string_labels(student, reference, rng):
     expect_int_array(student.confusion_matrix(y_true, y_pred, labels),
                      reference.confusion_matrix(y_true, y_pred, labels),
                      what=f"confusion_matrix with string labels {labels}")
+    subset = ["dog", "cat"]          # like scikit-learn: pairs with a label outside `labels` are not counted
+    expect_int_array(student.confusion_matrix(y_true, y_pred, subset),
+                     reference.confusion_matrix(y_true, y_pred, subset),
+                     what=f"confusion_matrix with labels={subset} (samples of other labels are left out, "
+                          "like scikit-learn)")
 
 
 def _prf_check(student, reference, y_true, y_pred, average, context):

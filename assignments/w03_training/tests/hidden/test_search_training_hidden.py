@@ -76,7 +76,7 @@ def test_random_search_same_seed_same_run(student, rng):
     expect_equal(list(runs[1][0]), list(runs[0][0]), what=f"the results of two runs with the same seed ({seed})")
 
 
-@pytest.mark.task("random_search", points=2)
+@pytest.mark.task("random_search", points=1)
 def test_random_search_random_spaces(student, rng):
     for _ in range(3):
         space = _random_space(rng)
@@ -84,6 +84,23 @@ def test_random_search_random_spaces(student, rng):
         rec = Recorder(space, rng)
         got = student.random_search(space, Callback(rec), n_trials, seed)
         _check_run(got, rec, n_trials, f"(n_trials={n_trials}, seed={seed})")
+
+
+@pytest.mark.task("random_search", points=1)
+def test_random_search_draws_every_choice_about_equally_often(student, rng):
+    n_trials = 400
+    space = {"a": [0.1, 0.01, 0.001, 0.0001], "b": ["sgd", "adam"], "c": [16, 32, 64, 128, 256]}
+    seed = int(rng.integers(0, 2**31))
+    rec = Recorder(space, rng)
+    got = student.random_search(space, Callback(rec), n_trials, seed)
+    _check_run(got, rec, n_trials, f"(n_trials={n_trials}, seed={seed})")
+    for name, choices in space.items():
+        counts = [sum(1 for p in rec.calls if p[name] == c) for c in choices]
+        expected = n_trials / len(choices)          # uniform draws: each count is within ~5 standard deviations
+        expect_true(all(0.5 * expected <= k <= 1.5 * expected for k in counts),
+                    f"random_search (n_trials={n_trials}, seed={seed}) drew the choices of {name!r} "
+                    f"{dict(zip(choices, counts))} times: each choice should be drawn uniformly, about "
+                    f"{expected:g} times")
 
 
 @pytest.mark.task("random_search", points=1)
