@@ -94,7 +94,9 @@ def table_from_records(records: list[list[str]], *, path: str, delimiter: str, a
     columns: list[str | None] = []
     for cell in header:
         key = header_key(cell)
-        canon = lookup.get(key) or (key if keep_other and key else None)
+        # form questions often carry a note: "Member IDs (comma separated)", "Tên nhóm [Group name]"
+        bare = re.sub(r"\s*[(\[].*?[)\]]", "", key).strip(" :*")
+        canon = lookup.get(key) or lookup.get(bare) or (key if keep_other and key else None)
         if canon in columns and canon is not None:
             raise InputError(f"column {cell.strip()!r} appears twice", file=path, where=f"row {start + 1}")
         columns.append(canon)
@@ -127,7 +129,10 @@ def clean_id(raw: str, *, width: int | None = None) -> str:
     ('16022417', '16022417', '016022417', '016022417')
     """
     text = unicodedata.normalize("NFKC", str(raw)).strip().strip('"').lstrip("'").strip()
-    text = text.replace("\u00a0", "").replace(" ", "")
+    compact = text.replace("\u00a0", "").replace(" ", "")
+    if not _NUMERIC_ID.match(compact):          # not a number: a name or e-mail given instead, kept readable
+        return " ".join(text.split())
+    text = compact
     if _NUMERIC_ID.match(text) and not text.isdigit():
         try:
             value = Decimal(text)
@@ -156,9 +161,42 @@ def parse_number(text: str) -> float | None:
     return float(text)
 
 
+_ENTRY_SEPARATORS = re.compile(r"[,;/|\n\r\t]+")
+_ID_LIKE = re.compile(r"^'?[0-9][0-9.]*(?:[eE][+-]?[0-9]+)?$")
+_WORD_PUNCTUATION = "()[]{}<>\"\u201c\u201d:\u2013\u2014-."
+
+
 def split_ids(cell: str) -> list[str]:
-    """Member IDs from one cell: separated by commas, semicolons, slashes, spaces or new lines."""
-    return [p for p in re.split(r"[,;/\s|]+", cell) if p.strip()]
+    """Member entries of one cell, in order.
+
+    Entries are separated by commas, semicolons, slashes, bars or new lines; several IDs in one entry may be
+    separated by spaces. Within an entry the ID-like words are the IDs (digits, spreadsheet number forms, the
+    digits before the @ of an e-mail address) and the rest, a name written beside the ID ('16022401 - Nguyễn
+    Văn An', 'An (16022401)'), is dropped. An entry without any ID (a name, a non-numeric e-mail, a mistyped
+    ID such as '1602240l') is returned whole, for the caller to report.
+    """
+    out = []
+    for entry in _ENTRY_SEPARATORS.split(cell or ""):
+        text = " ".join(unicodedata.normalize("NFKC", entry).split())
+        ids = []
+        for word in text.split():
+            word = word.strip(_WORD_PUNCTUATION) if not _ID_LIKE.match(word) else word
+            local = word.split("@", 1)[0] if "@" in word else None
+            if local is not None and local.isdigit():
+                ids.append(local)
+            elif local is None and _ID_LIKE.match(word.rstrip(".")):
+                ids.append(word.rstrip("."))
+        if ids:
+            out += ids
+        elif text.strip(_WORD_PUNCTUATION + " "):
+            out.append(text)
+    return out
+
+
+def name_key(name: str) -> str:
+    """A name compared ignoring case, accents (Vietnamese included: đ = d) and spacing."""
+    text = unicodedata.normalize("NFD", name.casefold().replace("đ", "d"))
+    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
 
 
 def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = True) -> Path:

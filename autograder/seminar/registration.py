@@ -15,7 +15,7 @@ IDs are strings; spreadsheet damage (1.6022417E7, 16022417.0, dropped leading ze
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..errors import ImportRejected, InputError
@@ -53,6 +53,15 @@ class Roster:
     students: dict[str, str]        # student_id -> name, in roster order
     width: int | None               # the usual ID length (leading zeros restored to it)
     path: str = ""
+    emails: dict[str, str] = field(default_factory=dict)     # e-mail (lower case) -> student_id
+
+    def find(self, text: str) -> str | None:
+        """The student a non-ID member entry means: by e-mail, or by name when exactly one student has it."""
+        if "@" in text:
+            return self.emails.get(text.strip().casefold())
+        key = csvio.name_key(text)
+        hits = [sid for sid, name in self.students.items() if name and csvio.name_key(name) == key]
+        return hits[0] if len(hits) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -85,11 +94,15 @@ def read_roster(path: Path | str) -> Roster:
     raw = [(r, csvio.clean_id(r.get("student_id"))) for r in table.rows if r.get("student_id")]
     width = csvio.id_width([i for _, i in raw])
     students: dict[str, str] = {}
+    emails: dict[str, str] = {}
     for r, sid in raw:
-        students.setdefault(csvio.clean_id(sid, width=width), r.get("name"))
+        sid = csvio.clean_id(sid, width=width)
+        students.setdefault(sid, r.get("name"))
+        if r.get("email"):
+            emails.setdefault(r.get("email").strip().casefold(), sid)
     if not students:
         raise InputError("the roster lists no students", file=str(path))
-    return Roster(students=students, width=width, path=str(path))
+    return Roster(students=students, width=width, path=str(path), emails=emails)
 
 
 def read_registrations(path: Path | str, *, width: int | None) -> list[Registration]:
@@ -175,15 +188,21 @@ def check_groups(*, registration: Path | str, roster: Path | str, min_size: int 
     for sid, regs_of in where.items():
         if sid in ros.students:
             continue
-        guess = closest_id(sid, ros.students, prefer=frozenset(unassigned))
         names = list(dict.fromkeys(r.group.name for r in regs_of))
+        if any(ch.isdigit() for ch in sid):
+            guess = closest_id(sid, ros.students, prefer=frozenset(unassigned))
+            what = "is not on the roster"
+        else:                                   # a name or an e-mail address written instead of the ID
+            guess = ros.find(sid) or closest_id(sid, ros.students, prefer=frozenset(unassigned))
+            what = "is not a student ID"
         hint = (f"did you mean {guess} ({ros.students[guess] or 'on the roster'})?" if guess
                 else "check the ID with the student")
         if guess:
-            typo_of.setdefault(guess, f"{sid} in group {names[0]!r}")
+            typo_of.setdefault(guess, f"the mistyped {sid} in group {names[0]!r}" if what.endswith("roster")
+                               else f"{sid!r} in group {names[0]!r}")
         problems.append(Problem(
             kind="unknown_id", student_id=sid, groups=names, suggestion=guess,
-            detail=f"{sid} (group {names[0]!r}, row {regs_of[0].row}) is not on the roster; {hint}"))
+            detail=f"{sid} (group {names[0]!r}, row {regs_of[0].row}) {what}; {hint}"))
     for sid, regs_of in where.items():
         if len(regs_of) > 1:
             names = list(dict.fromkeys(r.group.name for r in regs_of))
@@ -195,7 +214,7 @@ def check_groups(*, registration: Path | str, roster: Path | str, min_size: int 
                 detail=f"{sid} ({ros.students.get(sid) or 'not on the roster'}) is {what}, rows {rows}; "
                        f"a student belongs to exactly one group"))
     for sid in unassigned:
-        maybe = f"; possibly the mistyped {typo_of[sid]}" if sid in typo_of else ""
+        maybe = f"; possibly {typo_of[sid]}" if sid in typo_of else ""
         problems.append(Problem(kind="unassigned", student_id=sid, groups=[], suggestion=None,
                                 detail=f"{sid} ({ros.students[sid] or 'no name'}) is in no group{maybe}"))
     for reg in kept:

@@ -38,6 +38,31 @@ def test_split_ids():
         "16022401", "16022402", "16022403", "16022404", "16022405"]
 
 
+@pytest.mark.parametrize("cell,want", [
+    ("16022401 - Nguyễn Văn An; 16022402 – Trần Thị Bình", ["16022401", "16022402"]),
+    ("Nguyễn Văn An (16022401), Bình [16022402]", ["16022401", "16022402"]),
+    ("16022401@vnu.edu.vn | 1.6022402E+07", ["16022401", "1.6022402E+07"]),
+    ("16022405 16022406\r\n16022407.", ["16022405", "16022406", "16022407"]),
+    ("'016022401, 16022402.0", ["'016022401", "16022402.0"]),
+    ("Đặng Thu Hương, an@gmail.com, 1602240l", ["Đặng Thu Hương", "an@gmail.com", "1602240l"]),
+    (" - ;  ; ", []),
+])
+def test_split_ids_keeps_ids_drops_names_beside_them_and_returns_lone_names_whole(cell, want):
+    assert csvio.split_ids(cell) == want
+
+
+def test_name_key_ignores_case_accents_and_spacing():
+    assert csvio.name_key("  Đặng  Thu HƯƠNG ") == csvio.name_key("dang thu huong") == "dang thu huong"
+    assert csvio.name_key("Lê") != csvio.name_key("Lý")
+
+
+def test_header_with_a_note_in_parentheses_is_recognised(tmp_path):
+    path = tmp_path / "form.csv"
+    path.write_text("Group name (as on the slides),Member IDs [comma separated]\nA,1\n", encoding="utf-8")
+    t = csvio.read_table(path, aliases=ALIASES, required=("group", "members"))
+    assert t.rows[0].values == {"group": "A", "members": "1"}
+
+
 ALIASES = {"group": ("tên nhóm", "group name"), "members": ("member ids",)}
 
 

@@ -142,3 +142,30 @@ def test_import_stores_groups_and_leaves_other_tables_alone(files, db_url):
         groups = load_groups(conn, assessment="midterm")
     assert list(groups) == ["Augmenters", "Bag of Tricks", "CNN Tricks", "ResNet Fans"]
     assert groups["CNN Tricks"].member_names["16022404"] == "Phạm Minh Đức"
+
+
+def test_form_export_with_names_beside_ids_emails_and_names_alone(files):
+    """A Google-Forms-like export: a long question as header, one member per line as 'ID - name', names in
+    front of IDs in parentheses, an e-mail address, a name without ID and an ID with a letter typed for a 1."""
+    check = check_groups(registration=files / "registration_form.csv", roster=files / "roster.csv")
+    members = {g.name: g.members for g in check.groups}
+    assert members["CNN Tricks"] == ("16022401", "16022402", "16022403", "16022404")
+    assert members["Bag of Tricks"] == ("16022405", "16022406", "dang thu huong", "16022408", "1602240l")
+    assert members["Augmenters"] == ("16022410", "16022411", "16022412", "Trịnh Thị Quỳnh")
+    unknown = {p.student_id: (p.suggestion, p.detail) for p in check.problems if p.kind == "unknown_id"}
+    assert set(unknown) == {"dang thu huong", "1602240l", "Trịnh Thị Quỳnh"}
+    assert unknown["dang thu huong"][0] == "16022407"              # by name, ignoring case and accents
+    assert "is not a student ID; did you mean 16022407 (Đặng Thu Hương)?" in unknown["dang thu huong"][1]
+    assert unknown["Trịnh Thị Quỳnh"][0] == "16022413"
+    assert unknown["1602240l"][0] in {"16022409", "16022407"}      # one edit away, still without a group
+    assert "is not on the roster" in unknown["1602240l"][1]
+
+
+def test_member_entry_naming_a_roster_e_mail_is_matched(tmp_path, files):
+    reg = tmp_path / "reg.csv"
+    reg.write_text("group,members\nA,\"16022401, 16022402, bui.khanh@example.edu\"\n", encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email\n16022401,An,\n16022402,Bình,\n16022408,Bùi Văn Khánh,"
+                      "Bui.Khanh@example.edu\n", encoding="utf-8")
+    [problem] = [p for p in check_groups(registration=reg, roster=roster).problems if p.kind == "unknown_id"]
+    assert (problem.student_id, problem.suggestion) == ("bui.khanh@example.edu", "16022408")
