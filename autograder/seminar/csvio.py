@@ -77,26 +77,56 @@ def read_table(path: Path | str, *, aliases: dict[str, tuple[str, ...]], require
     first = next((ln for ln in lines if ln.strip()), "")
     if not first:
         raise InputError("the file is empty", file=str(path))
-    delimiter = sniff_delimiter(first)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    # the separator whose parse has the best header row (a title line above the header says nothing)
+    lookup = _alias_lookup(aliases)
+    sniffed = sniff_delimiter(first)
+    parses = []
+    for delimiter in DELIMITERS:
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        parses.append((_find_header(records, lookup)[1], delimiter == sniffed, delimiter, records))
+    _, _, delimiter, records = max(parses, key=lambda p: (p[0], p[1]))
     return table_from_records(records, path=str(path), delimiter=delimiter, aliases=aliases, required=required,
                               keep_other=keep_other)
+
+
+def _alias_lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {header_key(a): canon for canon, names in aliases.items() for a in (canon, *names)}
+
+
+def _column_of(cell: str, lookup: dict[str, str]) -> str | None:
+    key = header_key(cell)
+    # form questions often carry a note: "Member IDs (comma separated)", "Tên nhóm [Group name]"
+    bare = re.sub(r"\s*[(\[].*?[)\]]", "", key).strip(" :*")
+    return lookup.get(key) or lookup.get(bare)
+
+
+HEADER_SEARCH_ROWS = 20
+
+
+def _find_header(records: list[list[str]], lookup: dict[str, str]) -> tuple[int | None, int]:
+    """(index, number of known columns) of the header: among the first non-empty rows, the one naming the
+    most known columns (exports from the university's systems put a title and the class above it); the
+    first non-empty row when none names any."""
+    rows = [i for i, rec in enumerate(records) if any(c.strip() for c in rec)][:HEADER_SEARCH_ROWS]
+    if not rows:
+        return None, 0
+    scored = [(len({_column_of(c, lookup) for c in records[i]} - {None}), -i) for i in rows]
+    score, neg = max(scored)
+    return (-neg if score else rows[0]), score
 
 
 def table_from_records(records: list[list[str]], *, path: str, delimiter: str, aliases: dict[str, tuple[str, ...]],
                        required: tuple[str, ...] = (), keep_other: bool = False) -> Table:
     """Like `read_table`, from already split records (CSV rows or spreadsheet rows)."""
-    start = next((i for i, rec in enumerate(records) if any(c.strip() for c in rec)), None)
+    lookup = _alias_lookup(aliases)
+    start, _ = _find_header(records, lookup)
     if start is None:
         raise InputError("the file is empty", file=path)
     header = records[start]
-    lookup = {header_key(a): canon for canon, names in aliases.items() for a in (canon, *names)}
     columns: list[str | None] = []
     for cell in header:
         key = header_key(cell)
-        # form questions often carry a note: "Member IDs (comma separated)", "Tên nhóm [Group name]"
-        bare = re.sub(r"\s*[(\[].*?[)\]]", "", key).strip(" :*")
-        canon = lookup.get(key) or lookup.get(bare) or (key if keep_other and key else None)
+        canon = _column_of(cell, lookup) or (key if keep_other and key else None)
         if canon in columns and canon is not None:
             raise InputError(f"column {cell.strip()!r} appears twice", file=path, where=f"row {start + 1}")
         columns.append(canon)

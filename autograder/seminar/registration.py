@@ -25,9 +25,12 @@ from .store import Group, open_db, replace_groups
 KINDS = ("unknown_id", "duplicate_member", "unassigned", "group_size", "duplicate_group", "duplicate_dataset")
 
 ROSTER_COLUMNS = {
-    "student_id": ("student id", "id", "mssv", "mã sinh viên", "ma sinh vien", "mã sv", "student"),
-    "name": ("full name", "họ và tên", "họ tên", "ho ten", "ho va ten", "tên", "student name"),
-    "email": ("email address", "e-mail"),
+    "student_id": ("student id", "id", "mssv", "mã sinh viên", "ma sinh vien", "mã sv", "ma sv", "student"),
+    "name": ("full name", "họ và tên", "họ tên", "ho ten", "ho va ten", "student name"),
+    # university exports split the name: "Họ đệm" (family and middle names) + "Tên" (given name)
+    "family_name": ("họ đệm", "họ lót", "họ và tên đệm", "ho dem", "last name", "surname", "family name"),
+    "given_name": ("tên", "ten", "first name", "given name"),
+    "email": ("email address", "e-mail", "vnu email", "email vnu"),
 }
 REGISTRATION_COLUMNS = {
     "group": ("group name", "team", "team name", "tên nhóm", "nhóm"),
@@ -91,13 +94,16 @@ class RegistrationCheck:
 
 def read_roster(path: Path | str) -> Roster:
     table = csvio.read_table(path, aliases=ROSTER_COLUMNS, required=("student_id",))
-    raw = [(r, csvio.clean_id(r.get("student_id"))) for r in table.rows if r.get("student_id")]
+    # rows whose ID cell holds no ID (a total, a place and date under the list) are not students
+    raw = [(r, sid) for r in table.rows for sid in [csvio.clean_id(r.get("student_id"))]
+           if sid and " " not in sid and any(ch.isdigit() for ch in sid)]
     width = csvio.id_width([i for _, i in raw])
     students: dict[str, str] = {}
     emails: dict[str, str] = {}
     for r, sid in raw:
         sid = csvio.clean_id(sid, width=width)
-        students.setdefault(sid, r.get("name"))
+        name = r.get("name") or " ".join(p for p in (r.get("family_name"), r.get("given_name")) if p)
+        students.setdefault(sid, name)
         if r.get("email"):
             emails.setdefault(r.get("email").strip().casefold(), sid)
     if not students:

@@ -4,7 +4,7 @@ import pytest
 import sqlalchemy as sa
 
 from autograder.errors import ImportRejected, InputError
-from autograder.seminar.registration import KINDS, check_groups, closest_id, import_groups
+from autograder.seminar.registration import KINDS, check_groups, closest_id, import_groups, read_roster
 from autograder.seminar.store import load_groups, open_db
 
 from .conftest import run_cli
@@ -169,3 +169,19 @@ def test_member_entry_naming_a_roster_e_mail_is_matched(tmp_path, files):
                       "Bui.Khanh@example.edu\n", encoding="utf-8")
     [problem] = [p for p in check_groups(registration=reg, roster=roster).problems if p.kind == "unknown_id"]
     assert (problem.student_id, problem.suggestion) == ("bui.khanh@example.edu", "16022408")
+
+
+def test_university_roster_export_with_title_rows_split_names_and_footer(files):
+    """The shape of a university system export: title lines above the header, ';' separated, STT column,
+    'Họ đệm' + 'Tên' in two columns, an ID damaged by a spreadsheet, a total and a date under the list."""
+    ros = read_roster(files / "roster_university.csv")
+    assert ros.students == {"16022401": "Nguyễn Văn An", "16022402": "Trần Thị Bình",
+                            "16022403": "Lê Hoàng Cường", "16022407": "Đặng Thu Hương"}
+    assert ros.width == 8
+
+
+def test_roster_header_is_found_below_a_title_whatever_the_separator(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("Class list INT3121\n\nNo\tStudent ID\tFull name\n1\t16022401\tAn\n2\t16022402\tBình\n",
+                    encoding="utf-8")
+    assert read_roster(path).students == {"16022401": "An", "16022402": "Bình"}
