@@ -153,8 +153,13 @@ def register(subparsers) -> None:
     for name, func, text in (("check", cmd_groups_check, "check a registration export (exit 1 on problems)"),
                              ("import", cmd_groups_import, "check, then store the groups of an assessment")):
         p = grp.add_parser(name, help=text, formatter_class=fmt)
-        p.add_argument("registration", metavar="REGISTRATION.csv")
-        p.add_argument("--roster", required=True, metavar="ROSTER.csv")
+        p.add_argument("registration", metavar="REGISTRATION.csv",
+                       help="form export, CSV (',' ';' or tab) or .xlsx: group name, leader e-mail, member IDs "
+                            "(one cell, e.g. '16022401 - Nguyễn Văn An' per line, or Member 1..5 columns), "
+                            "dataset, presentation date")
+        p.add_argument("--roster", required=True, metavar="ROSTER.csv",
+                       help="class list, CSV or .xlsx, with a student ID column; title rows above the header "
+                            "and split name columns (Họ đệm + Tên) are fine")
         p.add_argument("--min-size", type=int, default=3)
         p.add_argument("--max-size", type=int, default=5)
         p.set_defaults(func=func)

@@ -62,8 +62,9 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def read_table(path: Path | str, *, aliases: dict[str, tuple[str, ...]], required: tuple[str, ...] = (),
-               keep_other: bool = False) -> Table:
-    """Read `path` into a Table whose columns are renamed to the keys of `aliases`.
+               keep_other: bool = False, sheet: str | None = None) -> Table:
+    """Read `path` (CSV in any of DELIMITERS, or .xlsx: the worksheet `sheet`, else the first) into a Table
+    whose columns are renamed to the keys of `aliases`.
 
     `aliases` maps a canonical column name to accepted header spellings (compared with `header_key`).
     Missing `required` columns raise InputError naming the file and the headers found.
@@ -72,6 +73,13 @@ def read_table(path: Path | str, *, aliases: dict[str, tuple[str, ...]], require
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", file=str(path))
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return table_from_records(xlsx_records(path, sheet=sheet), path=str(path), delimiter="xlsx",
+                                  aliases=aliases, required=required, keep_other=keep_other)
+    if suffix in (".xls", ".ods", ".numbers"):
+        raise InputError(f"{suffix} files are not read", file=str(path),
+                         hint="save it as .xlsx or as 'CSV UTF-8' from the spreadsheet program")
     text = decode(path).replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
@@ -87,6 +95,33 @@ def read_table(path: Path | str, *, aliases: dict[str, tuple[str, ...]], require
     _, _, delimiter, records = max(parses, key=lambda p: (p[0], p[1]))
     return table_from_records(records, path=str(path), delimiter=delimiter, aliases=aliases, required=required,
                               keep_other=keep_other)
+
+
+def xlsx_cell(value) -> str:
+    """A spreadsheet value as text: whole numbers without '.0' or exponent (IDs typed as numbers), dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value)
+
+
+def xlsx_records(path: Path, *, sheet: str | None = None) -> list[list[str]]:
+    from openpyxl import load_workbook
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:          # a damaged or mislabelled file: openpyxl raises many kinds
+        raise InputError(f"not a readable .xlsx workbook ({type(e).__name__}: {e})", file=str(path),
+                         hint="open it in a spreadsheet program and save it again as .xlsx or CSV") from None
+    try:
+        ws = wb[sheet] if sheet and sheet in wb.sheetnames else wb.worksheets[0]
+        return [[xlsx_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
 
 
 def _alias_lookup(aliases: dict[str, tuple[str, ...]]) -> dict[str, str]:

@@ -85,30 +85,10 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list], rubric: Rubric)
     return path
 
 
-def _records_xlsx(path: Path) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    wb = load_workbook(path, read_only=True, data_only=True)
-    try:
-        ws = wb["scores"] if "scores" in wb.sheetnames else wb.worksheets[0]
-        out = []
-        for row in ws.iter_rows(values_only=True):
-            out.append(["" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)) for v in row])
-        return out
-    finally:
-        wb.close()
-
-
 def read_sheet(path: Path | str, *, rubric: Rubric) -> csvio.Table:
-    path = Path(path)
     aliases = {c: () for c in sheet_columns(rubric)}
     required = ("group",) + tuple(c.id for c in rubric.rater_criteria)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        if not path.is_file():
-            raise InputError("file not found", file=str(path))
-        return csvio.table_from_records(_records_xlsx(path), path=str(path), delimiter="xlsx", aliases=aliases,
-                                        required=required)
-    return csvio.read_table(path, aliases=aliases, required=required)
+    return csvio.read_table(path, aliases=aliases, required=required, sheet="scores")
 
 
 def parse_sheets(paths: list[Path | str], *, rubric: Rubric, groups: dict[str, Group],

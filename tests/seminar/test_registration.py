@@ -185,3 +185,37 @@ def test_roster_header_is_found_below_a_title_whatever_the_separator(tmp_path):
     path.write_text("Class list INT3121\n\nNo\tStudent ID\tFull name\n1\t16022401\tAn\n2\t16022402\tBình\n",
                     encoding="utf-8")
     assert read_roster(path).students == {"16022401": "An", "16022402": "Bình"}
+
+
+def test_xlsx_registration_and_roster_with_ids_typed_as_numbers(tmp_path):
+    from openpyxl import Workbook
+    roster, reg = tmp_path / "roster.xlsx", tmp_path / "registration.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["DANH SÁCH LỚP INT3121"])
+    ws.append([])
+    ws.append(["STT", "Mã SV", "Họ đệm", "Tên"])
+    for i, (family, given) in enumerate([("Nguyễn Văn", "An"), ("Trần Thị", "Bình"), ("Lê Hoàng", "Cường")], 1):
+        ws.append([i, 16022400 + i, family, given])      # IDs stored as numbers, as spreadsheets do
+    wb.save(roster)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Group name", "Member 1", "Member 2", "Member 3", "Dataset"])
+    ws.append(["CNN Tricks", 16022401.0, 16022402, "16022403", "CIFAR-10"])
+    wb.save(reg)
+    check = check_groups(registration=reg, roster=roster)
+    assert check.ok, check.problems
+    assert check.groups[0].members == ("16022401", "16022402", "16022403")
+    assert check.groups[0].member_names["16022403"] == "Lê Hoàng Cường"
+
+
+def test_old_excel_and_damaged_xlsx_are_clear_input_errors(tmp_path, files):
+    old = tmp_path / "roster.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0 not really")
+    with pytest.raises(InputError, match=r"\.xls files are not read") as e:
+        check_groups(registration=files / "registration_clean.csv", roster=old)
+    assert "save it as .xlsx" in str(e.value)
+    bad = tmp_path / "roster.xlsx"
+    bad.write_text("student_id\n16022401\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not a readable .xlsx workbook"):
+        check_groups(registration=files / "registration_clean.csv", roster=bad)
