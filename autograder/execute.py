@@ -131,6 +131,9 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
 def _cell_note(index: int, res, timeout: float) -> str | None:
     if res.flooded:
         return f"cell {index} printed far more output than allowed; the kernel was stopped"
+    if res.malformed:
+        return (f"cell {index} broke the kernel's messaging (for example by patching json or IPython); "
+                "the kernel was stopped")
     if res.timed_out:
         how = "the kernel was stopped" if res.killed else "it was interrupted"
         return f"cell {index} did not finish within {timeout:g} s; {how}"

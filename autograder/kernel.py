@@ -26,11 +26,13 @@ from .sandbox import SANDBOX_HOME, bwrap_argv, kernel_env, kernel_python, make_p
 MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
 FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
 
-# Runs in the kernel at start-up (an IPython startup file): past a total of `limit` characters, writes to
+# Runs in the kernel at start-up (an IPython startup file), before any student code. (1) Past a total of
+# `limit` characters, writes to
 # stdout/stderr are discarded inside the kernel, so an endless print loop cannot fill the kernel's memory with
 # buffered output faster than the grader reads it. The cap is half the grader-side flood kill (FLOOD_FACTOR),
 # which stays as the backstop for a student who undoes it (and only endangers their own kernel).
-OUTPUT_CAP_STARTUP = """
+# (2) exit()/quit() do not end the kernel.
+KERNEL_STARTUP = """
 import sys as _sys
 
 def _autograder_cap_output(stream, limit):
@@ -57,6 +59,18 @@ for _stream in (_sys.stdout, _sys.stderr):
     except Exception:
         pass
 del _stream, _autograder_cap_output
+
+
+def _autograder_keep_kernel():
+    # exit() / quit() left in a notebook would end the kernel after that cell, and again after every re-run
+    # for the remaining tests: the grading kernel ignores them (sys.exit only raises SystemExit in IPython)
+    _sys.stderr.write("[autograder: exit()/quit() ignored while grading]\\n")
+
+
+try:
+    get_ipython().ask_exit = _autograder_keep_kernel
+except Exception:
+    pass
 """
 IDLE_GRACE = 1.0                   # seconds to wait for the idle status after the execute_reply
 INTERRUPT_GRACE = 3.0              # seconds an interrupted run may take to stop before the kernel is killed
@@ -72,6 +86,7 @@ class RunResult:
     killed: bool = False                    # we killed it (timeout not honoured, or output flood)
     flooded: bool = False                   # output went far past the cap
     dropped_large: bool = False             # a message over MAX_MESSAGE_BYTES was dropped
+    malformed: bool = False                 # the kernel broke the message protocol (its messaging was tampered with)
     output_bytes: int = 0
     seconds: float = 0.0
 
@@ -127,7 +142,7 @@ class SandboxedKernel:
         startup = rt / "ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True)
         (startup / "00-autograder-output-cap.py").write_text(
-            OUTPUT_CAP_STARTUP.replace("{limit}", str(FLOOD_FACTOR // 2 * int(self.limits.output_kb) * 1024)))
+            KERNEL_STARTUP.replace("{limit}", str(FLOOD_FACTOR // 2 * int(self.limits.output_kb) * 1024)))
         km = KernelManager(transport="ipc", ip=str(rt / "zmq"), connection_file=str(conn), kernel_name="")
         km._kernel_spec = KernelSpec(argv=command, env={}, display_name="student (sandboxed)",
                                      language="python", interrupt_mode="message")
@@ -245,8 +260,18 @@ class SandboxedKernel:
                         res.output_bytes += cap // FLOOD_FACTOR   # one dropped message = one cap's worth
                         self._reconnect_iopub()
                         continue
-                    msg = chans[sock].get_msg(timeout=0)
-                    self._dispatch(w, chans[sock], msg, on_output, stdin_hook)
+                    try:
+                        msg = chans[sock].get_msg(timeout=0)
+                        self._dispatch(w, chans[sock], msg, on_output, stdin_hook)
+                    except Exception:
+                        # the kernel runs student code, which can rewrite how it sends messages (patching
+                        # json, the session, the sockets): anything that does not parse as a message of the
+                        # protocol stops that kernel, never the grader
+                        res.malformed = True
+                        break
+                if res.malformed:
+                    self._kill(res)
+                    break
                 if res.output_bytes > cap:
                     res.flooded = True
                     self._kill(res)
@@ -259,6 +284,8 @@ class SandboxedKernel:
         if msg.get("parent_header", {}).get("msg_id") != w.msg_id:
             return
         kind = msg["header"]["msg_type"]
+        if not isinstance(msg.get("content"), dict):
+            raise TypeError(f"{kind} message without a content dict")
         if chan is self.kc.shell_channel:
             if kind == "execute_reply":
                 w.result.reply = msg["content"]

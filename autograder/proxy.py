@@ -249,8 +249,10 @@ class KernelProxy(_BaseProxy):
             raise StudentTimeout(round(timeout, 1), name=name)
         if res.died or res.killed:
             self._needs_restore = True
-            reason = "the kernel was stopped: too much output" if res.flooded else \
-                "the kernel died (crash, os._exit, a signal or out of memory)"
+            reason = ("the kernel was stopped: too much output" if res.flooded else
+                      "the kernel was stopped: its messaging was tampered with (json, IPython or the session "
+                      "patched)" if res.malformed else
+                      "the kernel died (crash, os._exit, a signal or out of memory)")
             raise KernelDied(reason, name=name)
         if not envelopes:
             reply = res.reply or {}

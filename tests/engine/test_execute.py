@@ -5,7 +5,7 @@ import nbformat
 import pytest
 
 from autograder.execute import TRUNCATED_TEXT, execute_notebook, make_restore
-from autograder.kernel import SandboxedKernel
+from autograder.kernel import KERNEL_STARTUP, SandboxedKernel
 from autograder.manifest import Limits
 
 pytestmark = pytest.mark.slow
@@ -114,3 +114,30 @@ def test_kernel_side_output_cap_keeps_an_unread_flood_out_of_kernel_memory(tmp_p
                     "open('done.txt', 'w').write(str(i))", timeout=60, output_cap=10**9)
     assert (tmp_path / "done.txt").read_text() == "99999"       # the loop ran to the end, not killed
     assert res.output_bytes < 2 * 20 * 1024 + 4096               # 10 MB written, ~40 KB let through
+
+
+def test_kernel_startup_file_compiles():
+    """A syntax error there is only a warning in the kernel's log, and the in-kernel output cap would be gone."""
+    compile(KERNEL_STARTUP.replace("{limit}", "1000"), "00-autograder-startup.py", "exec")
+
+
+def test_exit_in_a_cell_does_not_end_the_kernel(kernel):
+    report = execute_notebook(_nb("exit()", "quit()", "x_after_exit = 7\nprint(x_after_exit)"), kernel, Limits())
+    assert report.notes == [] and report.kernel_restarts == 0
+    assert report.notebook.cells[3].outputs[-1]["text"] == "7\n"
+    assert "exit()/quit() ignored" in str(report.notebook.cells[1].outputs)
+
+
+@pytest.mark.parametrize("tamper", [
+    "import json\njson.dumps = lambda *a, **k: '{}'",
+    "get_ipython().kernel.session.pack = lambda obj: b'[1, 2]'",
+])
+def test_a_cell_that_breaks_the_kernels_messaging_stops_that_kernel_not_the_grader(tmp_path, tamper):
+    limits = Limits(cell_timeout=20)
+    with SandboxedKernel(tmp_path, limits, sandbox="none") as k:
+        report = execute_notebook(_nb(tamper + "\nprint('tampered')", "open('after.txt', 'w').write('ok')"),
+                                  k, limits)
+    assert report.notes == ["cell 2 broke the kernel's messaging (for example by patching json or IPython); "
+                            "the kernel was stopped"]
+    assert report.kernel_restarts == 1
+    assert (tmp_path / "after.txt").read_text() == "ok"

@@ -44,6 +44,10 @@ def exit_now():
 def kill_self():
     os.kill(os.getpid(), 9)
 
+def tamper_messaging():
+    get_ipython().kernel.session.pack = lambda obj: b'[1, 2]'
+    return 1
+
 def hog():
     return bytearray(50 * 2**30)
 
@@ -145,12 +149,13 @@ def test_infinite_loop_times_out_and_next_call_works_in_a_fresh_kernel(setup, na
     assert len(restores) == before + 1
 
 
-@pytest.mark.parametrize("name", ["exit_now", "kill_self"])
+@pytest.mark.parametrize("name", ["exit_now", "kill_self", "tamper_messaging"])
 def test_kernel_death_restores_state_for_next_call(setup, name):
     proxy, restores = setup
     before = len(restores)
-    with pytest.raises(KernelDied):
+    with pytest.raises(KernelDied) as e:
         proxy.call(name)
+    assert ("tampered" in str(e.value)) == (name == "tamper_messaging")
     assert proxy.add(2, 3) == 5
     assert len(restores) == before + 1
 
