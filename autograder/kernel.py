@@ -7,7 +7,9 @@ start. ``run`` executes one piece of code and returns a ``RunResult``; it never 
 """
 from __future__ import annotations
 
+import os
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -21,7 +23,8 @@ from zmq.utils.monitor import recv_monitor_message
 
 from .errors import SandboxError
 from .manifest import Limits
-from .sandbox import SANDBOX_HOME, bwrap_argv, kernel_env, kernel_python, make_preexec, plan_sandbox
+from .sandbox import (SANDBOX_HOME, SANDBOX_IPYTHONDIR, bwrap_argv, kernel_env, kernel_python, make_preexec,
+                      plan_sandbox)
 
 MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
 FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
@@ -87,6 +90,7 @@ class RunResult:
     flooded: bool = False                   # output went far past the cap
     dropped_large: bool = False             # a message over MAX_MESSAGE_BYTES was dropped
     malformed: bool = False                 # the kernel broke the message protocol (its messaging was tampered with)
+    wrote_outside: bool = False             # it wrote into its socket folder on the grader's disk
     output_bytes: int = 0
     seconds: float = 0.0
 
@@ -118,6 +122,7 @@ class SandboxedKernel:
         self.km: KernelManager | None = None
         self.kc = None
         self._runtime: Path | None = None
+        self._sockets: Path | None = None
         self._monitor = None
         self.start_seconds = 0.0
 
@@ -132,18 +137,25 @@ class SandboxedKernel:
         conn = rt / "kernel.json"
         command = [kernel_python(mode=self.plan.mode), "-m", "ipykernel_launcher", "-f", "{connection_file}",
                    "--HistoryManager.enabled=False", "--IPKernelApp.quiet=True"]
-        home = SANDBOX_HOME if self.plan.mode == "bwrap" else str(self.workdir)
-        if self.plan.mode == "bwrap":
-            command = bwrap_argv(workdir=self.workdir, runtime_dir=rt, command=command)
-        env = kernel_env(home=home, threads=self.threads, gpu=self.gpu, extra={
-            "IPYTHONDIR": str(rt / "ipython"), "MPLCONFIGDIR": str(rt / "mpl"),
-            "JUPYTER_CONFIG_DIR": str(rt / "jupyter"), "JUPYTER_DATA_DIR": str(rt / "jupyter"),
-            "JUPYTER_RUNTIME_DIR": str(rt / "jupyter")})
+        self._sockets = rt / "sock"
+        self._sockets.mkdir()
         startup = rt / "ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True)
-        (startup / "00-autograder-output-cap.py").write_text(
+        startup_file = startup / "00-autograder-startup.py"
+        startup_file.write_text(
             KERNEL_STARTUP.replace("{limit}", str(FLOOD_FACTOR // 2 * int(self.limits.output_kb) * 1024)))
-        km = KernelManager(transport="ipc", ip=str(rt / "zmq"), connection_file=str(conn), kernel_name="")
+        if self.plan.mode == "bwrap":     # everything the kernel writes goes to its size-capped tmpfs home
+            home, ipython, writable = SANDBOX_HOME, SANDBOX_IPYTHONDIR, SANDBOX_HOME
+            command = bwrap_argv(workdir=self.workdir, runtime_dir=rt, command=command, socket_dir=self._sockets,
+                                 startup_file=startup_file, disk_mb=self.limits.disk_mb)
+        else:
+            home, ipython, writable = str(self.workdir), str(rt / "ipython"), str(rt)
+        env = kernel_env(home=home, threads=self.threads, gpu=self.gpu, extra={
+            "IPYTHONDIR": ipython, "MPLCONFIGDIR": f"{writable}/.mpl",
+            "JUPYTER_CONFIG_DIR": f"{writable}/.jupyter", "JUPYTER_DATA_DIR": f"{writable}/.jupyter",
+            "JUPYTER_RUNTIME_DIR": f"{writable}/.jupyter"})
+        km = KernelManager(transport="ipc", ip=str(self._sockets / "zmq"), connection_file=str(conn),
+                           kernel_name="")
         km._kernel_spec = KernelSpec(argv=command, env={}, display_name="student (sandboxed)",
                                      language="python", interrupt_mode="message")
         self.km = km
@@ -253,6 +265,10 @@ class SandboxedKernel:
                     if not self.is_alive():
                         res.died = True
                         break
+                    if self.plan.mode == "bwrap" and self._socket_dir_abused():
+                        res.wrote_outside = True
+                        self._kill(res)
+                        break
                 for sock, _ in poller.poll(50):
                     if sock is self._monitor:
                         recv_monitor_message(self._monitor)
@@ -301,6 +317,23 @@ class SandboxedKernel:
             w.result.output_bytes += _size(msg["content"])
             if on_output is not None:
                 on_output(msg)
+
+    def _socket_dir_abused(self) -> bool:
+        """True when the kernel put something other than its ipc sockets in the socket folder, the one place
+        on the grader's disk it can write (removed at once: it must not fill that disk)."""
+        found = False
+        try:
+            with os.scandir(self._sockets) as entries:
+                for entry in entries:
+                    if not stat.S_ISSOCK(entry.stat(follow_symlinks=False).st_mode):
+                        found = True
+                        if entry.is_dir(follow_symlinks=False):
+                            shutil.rmtree(entry.path, ignore_errors=True)
+                        else:
+                            os.unlink(entry.path)
+        except OSError:
+            return found
+        return found
 
     def _reconnect_iopub(self) -> None:
         """ZMQ does not reconnect after dropping an oversized message; do it by hand."""

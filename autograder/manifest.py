@@ -31,6 +31,7 @@ class Limits:
     cpu_seconds: int = 1800            # CPU time limit of the kernel process
     max_processes: int = 256           # process/thread limit (best effort; see sandbox.py)
     output_kb: int = 1024              # output kept per notebook; more is dropped and noted
+    disk_mb: int = 512                 # room for files the code writes, in its home and in /tmp (each; bwrap)
     notebook_mb: float = 20.0          # largest submission file accepted
 
 

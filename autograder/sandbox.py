@@ -1,9 +1,12 @@
 """Sandbox for student kernels: bubblewrap argv, resource limits, and the fallback note.
 
-Inside bwrap the kernel sees read-only system dirs, the Python install, its working dir (read-write, as
-``/home/student`` = cwd = HOME), a private ``/tmp``, and the runtime dir holding the connection file and
-ipc sockets; no network, own pid/ipc/uts namespaces, no capabilities. The project repo, the course dir,
-reference solutions and assignments are not mounted at all.
+Inside bwrap the kernel sees read-only system dirs, the Python install, a home (``/home/student`` = cwd =
+HOME) and a ``/tmp`` that are private size-capped tmpfs (``Limits.disk_mb``, so a submission that writes
+without end fills only its own memory-backed space, never the grader's disk), the assignment's files
+read-only in that home, the connection file read-only and the folder of its ipc sockets; no network, own
+pid/ipc/uts namespaces, no capabilities. The project repo, the course dir, reference solutions and
+assignments are not mounted at all. The socket folder is the one place on the grader's disk it can write:
+`SandboxedKernel.run` stops a kernel that puts anything else there.
 
 Resource limits (``make_preexec``) apply in both modes. ``RLIMIT_NPROC`` is best effort: the kernel does not
 enforce it for processes whose real uid is root outside a user namespace (our case when grading as root),
@@ -26,6 +29,7 @@ from .manifest import Limits
 FALLBACK_NOTE = "sandbox: resource limits only (bubblewrap not found)"
 SANDBOX_HOME = "/home/student"
 SANDBOX_VENV = "/opt/ag-venv"
+SANDBOX_IPYTHONDIR = f"{SANDBOX_HOME}/.ipython"
 SANDBOX_MODES = ("auto", "bwrap", "none")
 
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
@@ -115,22 +119,52 @@ def kernel_python(*, mode: str) -> str:
     return sys.executable
 
 
-def bwrap_argv(*, workdir: Path, runtime_dir: Path, command: list[str]) -> list[str]:
-    """The full bwrap command line that runs ``command`` in the sandbox for ``workdir``."""
+@functools.lru_cache(maxsize=1)
+def _bwrap_sizes_tmpfs() -> bool:
+    """bwrap >= 0.5 takes ``--size`` for a tmpfs; older ones would refuse the whole command line."""
+    try:
+        text = subprocess.run([_bwrap_path() or "bwrap", "--help"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "--size" in text.stdout + text.stderr
+
+
+def _tmpfs(path: str, size_mb: int | None) -> list[str]:
+    sized = ["--size", str(int(size_mb) * 2**20)] if size_mb and _bwrap_sizes_tmpfs() else []
+    return [*sized, "--tmpfs", path]
+
+
+def bwrap_argv(*, workdir: Path, runtime_dir: Path, command: list[str], socket_dir: Path | None = None,
+               startup_file: Path | None = None, disk_mb: int | None = 512) -> list[str]:
+    """The full bwrap command line that runs ``command`` in the sandbox for ``workdir``.
+
+    The entries of ``workdir`` (the assignment's files) are mounted read-only in the tmpfs home; of
+    ``runtime_dir`` only ``kernel.json`` (read-only) and ``socket_dir`` (read-write) are; ``startup_file``
+    becomes the kernel's IPython startup file.
+    """
     flavour = _bwrap_flavour()
     if flavour is None:
         raise SandboxError("bubblewrap is not usable here", hint="use sandbox='none' or install bubblewrap")
     venv, base = python_install()
     argv = [_bwrap_path() or "bwrap", *flavour, *_system_binds(),
-            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--proc", "/proc", "--dev", "/dev", *_tmpfs("/tmp", disk_mb)]
     argv += ["--ro-bind", str(base), str(base)]
     if venv != base:
         argv += ["--ro-bind", str(venv), SANDBOX_VENV]
     runtime_dir = Path(runtime_dir).resolve()
-    argv += ["--bind", str(runtime_dir), str(runtime_dir),
-             "--bind", str(Path(workdir).resolve()), SANDBOX_HOME,
-             "--chdir", SANDBOX_HOME, "--setenv", "HOME", SANDBOX_HOME,
-             "--unsetenv", "JPY_PARENT_PID", "--"]
+    socket_dir = Path(socket_dir).resolve() if socket_dir is not None else runtime_dir
+    argv += ["--bind", str(socket_dir), str(socket_dir)]
+    conn = runtime_dir / "kernel.json"
+    if socket_dir != runtime_dir:
+        argv += ["--ro-bind-try", str(conn), str(conn)]
+    argv += _tmpfs(SANDBOX_HOME, disk_mb)
+    workdir = Path(workdir).resolve()
+    for entry in sorted(workdir.iterdir()) if workdir.is_dir() else ():
+        argv += ["--ro-bind", str(entry), f"{SANDBOX_HOME}/{entry.name}"]
+    if startup_file is not None:
+        argv += ["--ro-bind", str(Path(startup_file).resolve()), f"{SANDBOX_IPYTHONDIR}/profile_default/startup/"
+                 f"{Path(startup_file).name}"]
+    argv += ["--chdir", SANDBOX_HOME, "--setenv", "HOME", SANDBOX_HOME, "--unsetenv", "JPY_PARENT_PID", "--"]
     return argv + list(command)
 
 
@@ -151,12 +185,13 @@ def kernel_env(*, home: str, threads: int = 1, gpu: bool = False, extra: dict | 
     return env
 
 
-def make_preexec(limits: Limits, *, max_file_mb: int = 1024):
-    """A ``preexec_fn`` that applies the kernel's resource limits in the child before exec."""
+def make_preexec(limits: Limits, *, max_file_mb: int | None = None):
+    """A ``preexec_fn`` that applies the kernel's resource limits in the child before exec; no file it
+    writes may grow past ``max_file_mb`` (default: ``limits.disk_mb``)."""
     mem = int(limits.memory_mb) * 2**20
     cpu = int(limits.cpu_seconds)
     nproc = int(limits.max_processes)
-    fsize = int(max_file_mb) * 2**20
+    fsize = int(max_file_mb if max_file_mb is not None else limits.disk_mb) * 2**20
 
     def preexec():  # runs in the forked child: only async-signal-safe-ish calls
         for res, value in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu),
