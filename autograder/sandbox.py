@@ -121,12 +121,12 @@ def kernel_python(*, mode: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _bwrap_sizes_tmpfs() -> bool:
-    """bwrap >= 0.5 takes ``--size`` for a tmpfs; older ones would refuse the whole command line."""
-    try:
-        text = subprocess.run([_bwrap_path() or "bwrap", "--help"], capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.SubprocessError):
+    """Whether this bwrap mounts a size-capped tmpfs (``--size``, bwrap >= 0.5); tried, not read from --help."""
+    flavour = _bwrap_flavour()
+    if flavour is None:
         return False
-    return "--size" in text.stdout + text.stderr
+    return _probe([_bwrap_path() or "bwrap", *flavour, *_system_binds(), "--proc", "/proc", "--dev", "/dev",
+                   "--size", str(2**20), "--tmpfs", "/tmp", "/bin/true"])
 
 
 def _tmpfs(path: str, size_mb: int | None) -> list[str]:
