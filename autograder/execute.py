@@ -131,6 +131,8 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
 def _cell_note(index: int, res, timeout: float) -> str | None:
     if res.flooded:
         return f"cell {index} printed far more output than allowed; the kernel was stopped"
+    if res.forked:
+        return f"cell {index} started too many processes (a fork bomb?); the kernel was stopped"
     if res.wrote_outside:
         return f"cell {index} wrote files outside its home and /tmp; the kernel was stopped"
     if res.malformed:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +93,7 @@ class RunResult:
     dropped_large: bool = False             # a message over MAX_MESSAGE_BYTES was dropped
     malformed: bool = False                 # the kernel broke the message protocol (its messaging was tampered with)
     wrote_outside: bool = False             # it wrote into its socket folder on the grader's disk
+    forked: bool = False                    # stopped for running more than max_processes processes
     output_bytes: int = 0
     seconds: float = 0.0
 
@@ -123,6 +126,7 @@ class SandboxedKernel:
         self.kc = None
         self._runtime: Path | None = None
         self._sockets: Path | None = None
+        self._watchdog: _ProcessWatchdog | None = None
         self._monitor = None
         self.start_seconds = 0.0
 
@@ -178,9 +182,12 @@ class SandboxedKernel:
             raise SandboxError(f"the student kernel did not start ({self.plan.mode} mode): {e}",
                                hint="check that ipykernel is installed in the venv and bwrap works") from None
         self.start_seconds = time.monotonic() - t0
+        self._watchdog = _ProcessWatchdog(_kernel_pid(km), limit=int(self.limits.max_processes))
 
     def shutdown(self) -> None:
         """Stop the kernel immediately and remove its runtime dir (the working dir is kept)."""
+        if self._watchdog is not None:
+            self._watchdog.stop()
         kc, km, self.kc, self.km = self.kc, self.km, None, None
         if kc is not None:
             try:
@@ -264,6 +271,7 @@ class SandboxedKernel:
                     last_alive = now
                     if not self.is_alive():
                         res.died = True
+                        res.forked = self._watchdog is not None and self._watchdog.fired
                         break
                     if self.plan.mode == "bwrap" and self._socket_dir_abused():
                         res.wrote_outside = True
@@ -294,6 +302,10 @@ class SandboxedKernel:
                     break
         finally:
             res.seconds = time.monotonic() - t0
+        if res.died and not res.killed:
+            # a kernel that died (or that the process watchdog stopped) disconnects its iopub socket too:
+            # that was no oversized message
+            res.dropped_large = False
         return res
 
     def _dispatch(self, w: _Watch, chan, msg: dict, on_output, stdin_hook) -> None:
@@ -351,6 +363,68 @@ class SandboxedKernel:
                 self.km.shutdown_kernel(now=True)
             except Exception:
                 pass
+
+
+def _kernel_pid(km) -> int | None:
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    return getattr(process, "pid", None)
+
+
+def count_processes(pid: int, *, limit: int) -> int:
+    """Processes (not threads) below ``pid``, from /proc; counting stops once past ``limit``."""
+    seen, stack = 0, [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            threads = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children") as fh:
+                    kids = fh.read().split()
+            except OSError:
+                continue
+            seen += len(kids)
+            if seen > limit:
+                return seen
+            stack.extend(int(k) for k in kids)
+    return seen
+
+
+class _ProcessWatchdog:
+    """Kills the kernel's whole process tree when it runs more than ``limit`` processes (a fork bomb).
+
+    RLIMIT_NPROC cannot do it when grading runs as root, and limits per process (memory, CPU) do not add up
+    over thousands of forks; the pid namespace alone does not cap their number. A thread polls /proc every
+    0.25 s (about 2 ms for a TensorFlow kernel), also between calls, when no ``run`` is watching.
+    """
+
+    INTERVAL = 0.25
+
+    def __init__(self, pid: int | None, *, limit: int):
+        self.pid, self.limit, self.fired = pid, limit, False
+        self._stop = threading.Event()
+        self._thread = None
+        if pid is not None and os.path.isdir(f"/proc/{pid}/task"):
+            self._thread = threading.Thread(target=self._watch, name=f"ag-watchdog-{pid}", daemon=True)
+            self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            if count_processes(self.pid, limit=self.limit) > self.limit:
+                self.fired = True
+                try:        # the kernel leads its own process group (new session): its forks go with it
+                    if os.getpgid(self.pid) == self.pid:
+                        os.killpg(self.pid, signal.SIGKILL)
+                    else:
+                        os.kill(self.pid, signal.SIGKILL)
+                except OSError:
+                    pass
+                return
+
+    def stop(self) -> None:
+        self._stop.set()
 
 
 def _size(content: dict) -> int:

@@ -253,6 +253,7 @@ class KernelProxy(_BaseProxy):
                       "the kernel was stopped: its messaging was tampered with (json, IPython or the session "
                       "patched)" if res.malformed else
                       "the kernel was stopped: it wrote files outside its home and /tmp" if res.wrote_outside else
+                      "the kernel was stopped: it started too many processes" if res.forked else
                       "the kernel died (crash, os._exit, a signal or out of memory)")
             raise KernelDied(reason, name=name)
         if not envelopes:

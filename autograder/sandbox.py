@@ -10,7 +10,8 @@ assignments are not mounted at all. The socket folder is the one place on the gr
 
 Resource limits (``make_preexec``) apply in both modes. ``RLIMIT_NPROC`` is best effort: the kernel does not
 enforce it for processes whose real uid is root outside a user namespace (our case when grading as root),
-so fork bombs are only contained by ``RLIMIT_AS``/``RLIMIT_CPU`` and the per-call timeouts.
+so the number of processes is held by a watchdog thread of the grader instead (``kernel._ProcessWatchdog``:
+more than ``Limits.max_processes`` below the kernel and its process group is killed).
 """
 from __future__ import annotations
 

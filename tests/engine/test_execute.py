@@ -1,11 +1,14 @@
 """execute_notebook: errors become notes, timeouts, output caps and floods, restore."""
+import os
 import resource
+import time
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from autograder.execute import TRUNCATED_TEXT, execute_notebook, make_restore
-from autograder.kernel import KERNEL_STARTUP, SandboxedKernel
+from autograder.kernel import KERNEL_STARTUP, SandboxedKernel, count_processes
 from autograder.manifest import Limits
 
 pytestmark = pytest.mark.slow
@@ -141,3 +144,35 @@ def test_a_cell_that_breaks_the_kernels_messaging_stops_that_kernel_not_the_grad
                             "the kernel was stopped"]
     assert report.kernel_restarts == 1
     assert (tmp_path / "after.txt").read_text() == "ok"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="as a normal user RLIMIT_NPROC stops the forks before the watchdog")
+@pytest.mark.parametrize("sandbox", ["none", "auto"])
+def test_a_fork_bomb_is_stopped_by_the_process_watchdog(tmp_path, sandbox):
+    """Bounded here (300 sleeping children, in a background thread after the cell returned) so that a
+    failing watchdog cannot hurt the test machine; the limit is 64."""
+    limits = Limits(max_processes=64, cell_timeout=30)
+    bomb = ("import os, threading, time\n"
+            "def _spawn():\n"
+            "    for _ in range(300):\n"
+            "        if os.fork() == 0:\n"
+            "            time.sleep(60)\n"
+            "            os._exit(0)\n"
+            "        time.sleep(0.005)\n"
+            "threading.Thread(target=_spawn, daemon=True).start()")
+    with SandboxedKernel(tmp_path, limits, sandbox=sandbox) as k:
+        first = str(k._runtime)                      # in every fork's command line (-f .../kernel.json)
+        report = execute_notebook(_nb(bomb, "import time\ntime.sleep(8)", "print('after')"), k, limits)
+        assert k._watchdog.fired is False            # the restarted kernel has a fresh watchdog
+        assert count_processes(k._watchdog.pid, limit=1000) < 5
+    assert report.notes == ["cell 3 started too many processes (a fork bomb?); the kernel was stopped"]
+    assert report.kernel_restarts == 1 and report.notebook.cells[3].outputs[0]["text"] == "after\n"
+    time.sleep(0.5)
+    survivors = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and first in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                survivors.append(entry.name)
+        except OSError:
+            pass
+    assert survivors == []                            # none of the forks outlived the kernel

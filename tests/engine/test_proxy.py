@@ -1,4 +1,5 @@
 """KernelProxy against hostile student code, LocalProxy, callbacks and remote Keras models."""
+import os
 import resource
 import tempfile
 from pathlib import Path
@@ -43,6 +44,14 @@ def exit_now():
 
 def kill_self():
     os.kill(os.getpid(), 9)
+
+def fork_many():
+    import time
+    for _ in range(400):
+        if os.fork() == 0:
+            time.sleep(30)
+            os._exit(0)
+    time.sleep(30)
 
 def tamper_messaging():
     get_ipython().kernel.session.pack = lambda obj: b'[1, 2]'
@@ -149,13 +158,17 @@ def test_infinite_loop_times_out_and_next_call_works_in_a_fresh_kernel(setup, na
     assert len(restores) == before + 1
 
 
-@pytest.mark.parametrize("name", ["exit_now", "kill_self", "tamper_messaging"])
+AS_ROOT = pytest.mark.skipif(os.geteuid() != 0, reason="as a normal user RLIMIT_NPROC stops the forks first")
+
+
+@pytest.mark.parametrize("name", ["exit_now", "kill_self", "tamper_messaging", pytest.param("fork_many", marks=AS_ROOT)])
 def test_kernel_death_restores_state_for_next_call(setup, name):
     proxy, restores = setup
     before = len(restores)
     with pytest.raises(KernelDied) as e:
         proxy.call(name)
     assert ("tampered" in str(e.value)) == (name == "tamper_messaging")
+    assert ("too many processes" in str(e.value)) == (name == "fork_many")
     assert proxy.add(2, 3) == 5
     assert len(restores) == before + 1
 
