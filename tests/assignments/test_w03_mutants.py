@@ -443,6 +443,39 @@ ALTERNATIVES = {
             mean = np.sum(x, axis=0) / x.shape[0]
             var = np.sum((x - mean) ** 2, axis=0) / x.shape[0]
             return (x - mean) * (gamma / np.sqrt(var + eps)) + beta""",
+    "keras_like_float32": """
+        def _f32(*arrays):
+            return [np.asarray(a, dtype=np.float32) for a in arrays]
+        def sgd_step(w, g, lr):
+            w, g = _f32(w, g)
+            return w - np.float32(lr) * g
+        def momentum_step(w, g, v, lr, gamma):
+            w, g, v = _f32(w, g, v)
+            v = np.float32(gamma) * v + np.float32(lr) * g
+            return w - v, v
+        def adagrad_step(w, g, cache, lr, eps):
+            w, g, cache = _f32(w, g, cache)
+            cache = cache + g * g
+            return w - lr * g / (np.sqrt(cache) + eps), cache
+        def rmsprop_step(w, g, cache, lr, beta, eps):
+            w, g, cache = _f32(w, g, cache)
+            cache = beta * cache + (1 - beta) * g * g
+            return w - lr * g / (np.sqrt(cache) + eps), cache
+        def adam_step(w, g, m, v, t, lr, beta1, beta2, eps):
+            w, g, m, v = _f32(w, g, m, v)
+            m = beta1 * m + (1 - beta1) * g
+            v = beta2 * v + (1 - beta2) * g * g
+            return w - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v / (1 - beta2 ** t)) + eps), m, v
+        def batchnorm_forward(x, gamma, beta, eps=1e-3):
+            x, gamma, beta = _f32(x, gamma, beta)
+            mean, var = x.mean(axis=0), x.var(axis=0)
+            return gamma * (x - mean) / np.sqrt(var + eps) + beta
+        def cross_entropy(y_true, y_pred, eps=1e-12):
+            y_true, y_pred = _f32(y_true, y_pred)
+            return float(-np.sum(y_true * np.log(np.clip(y_pred, eps, 1 - eps))))
+        def mean_cross_entropy(Y_true, Y_pred, eps=1e-12):
+            Y_true, Y_pred = _f32(Y_true, Y_pred)
+            return float(np.mean(-np.sum(Y_true * np.log(np.clip(Y_pred, eps, 1 - eps)), axis=1)))""",
     "python_random_and_sorted_trials": """
         import random
         def random_search(space, objective, n_trials, seed):
