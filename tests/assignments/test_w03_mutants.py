@@ -41,6 +41,9 @@ MUTANTS = {
             def cross_entropy(y_true, y_pred, eps=1e-12):
                 p = np.clip(np.asarray(y_pred, dtype=float), 1e-7, 1 - 1e-7)
                 return float(-np.sum(np.asarray(y_true) * np.log(p)))""",
+        "log_of_p_plus_eps": """
+            def cross_entropy(y_true, y_pred, eps=1e-12):
+                return float(-np.sum(np.asarray(y_true) * np.log(np.asarray(y_pred, dtype=float) + eps)))""",
         "only_the_argmax_class": """
             def cross_entropy(y_true, y_pred, eps=1e-12):
                 p = np.clip(np.asarray(y_pred, dtype=float), eps, 1 - eps)
@@ -58,6 +61,11 @@ MUTANTS = {
         "no_clipping": """
             def mean_cross_entropy(Y_true, Y_pred, eps=1e-12):
                 return float(np.mean(-np.sum(np.asarray(Y_true) * np.log(np.asarray(Y_pred, dtype=float)), axis=1)))""",
+        "divides_by_n_minus_one": """
+            def mean_cross_entropy(Y_true, Y_pred, eps=1e-12):
+                P = np.clip(np.asarray(Y_pred, dtype=float), eps, 1 - eps)
+                losses = -np.sum(np.asarray(Y_true) * np.log(P), axis=1)
+                return float(losses.sum() / max(len(losses) - 1, 1))""",
         "mean_over_columns": """
             def mean_cross_entropy(Y_true, Y_pred, eps=1e-12):
                 P = np.clip(np.asarray(Y_pred, dtype=float), eps, 1 - eps)
@@ -165,6 +173,20 @@ MUTANTS = {
                 labels = list(dict.fromkeys(list(y_true) + list(y_pred)))
                 order = [sorted(labels).index(l) for l in labels]
                 return tuple(m[order] for m in _ref_prf(y_true, y_pred, None))""",
+        "precision_one_when_never_predicted": """
+            def precision_recall_f1(y_true, y_pred, average=None):
+                labels = sorted(set(y_true) | set(y_pred))
+                cm = confusion_matrix(y_true, y_pred, labels).astype(float)
+                tp, pred, sup = np.diag(cm), cm.sum(0), cm.sum(1)
+                p = np.divide(tp, pred, out=np.ones_like(tp), where=pred != 0)
+                r = np.divide(tp, sup, out=np.zeros_like(tp), where=sup != 0)
+                f = np.divide(2 * p * r, p + r, out=np.zeros_like(tp), where=(p + r) != 0)
+                if average is None:
+                    return p, r, f
+                if average == "micro":
+                    return _ref_prf(y_true, y_pred, "micro")
+                w = sup if average == "weighted" else np.ones_like(tp)
+                return tuple(float(np.average(m, weights=w)) for m in (p, r, f))""",
         "nan_on_zero_division": """
             def precision_recall_f1(y_true, y_pred, average=None):
                 labels = sorted(set(y_true) | set(y_pred))
@@ -224,6 +246,10 @@ MUTANTS = {
             def adagrad_step(w, g, cache, lr, eps):
                 c = cache + g ** 2
                 return w - lr * g / (c + eps), c""",
+        "eps_inside_sqrt": """
+            def adagrad_step(w, g, cache, lr, eps):
+                c = cache + g ** 2
+                return w - lr * g / np.sqrt(c + eps), c""",
         "in_place_cache": """
             def adagrad_step(w, g, cache, lr, eps):
                 cache += g ** 2
@@ -242,6 +268,10 @@ MUTANTS = {
             def rmsprop_step(w, g, cache, lr, beta, eps):
                 c = beta * cache + (1 - beta) * g ** 2
                 return w - lr * g / (np.sqrt(cache) + eps), c""",
+        "eps_inside_sqrt": """
+            def rmsprop_step(w, g, cache, lr, beta, eps):
+                c = beta * cache + (1 - beta) * g ** 2
+                return w - lr * g / np.sqrt(c + eps), c""",
         "in_place_cache": """
             def rmsprop_step(w, g, cache, lr, beta, eps):
                 cache *= beta
@@ -266,13 +296,23 @@ MUTANTS = {
                 v = beta2 * v + (1 - beta2) * g ** 2
                 m, v = m / (1 - beta1 ** t), v / (1 - beta2 ** t)
                 return w - lr * m / (np.sqrt(v) + eps), m, v""",
+        "bias_correction_only_on_m": """
+            def adam_step(w, g, m, v, t, lr, beta1, beta2, eps):
+                m = beta1 * m + (1 - beta1) * g
+                v = beta2 * v + (1 - beta2) * g ** 2
+                return w - lr * (m / (1 - beta1 ** t)) / (np.sqrt(v) + eps), m, v""",
+        "eps_inside_sqrt": """
+            def adam_step(w, g, m, v, t, lr, beta1, beta2, eps):
+                m = beta1 * m + (1 - beta1) * g
+                v = beta2 * v + (1 - beta2) * g ** 2
+                return w - lr * (m / (1 - beta1 ** t)) / np.sqrt(v / (1 - beta2 ** t) + eps), m, v""",
         "betas_swapped": """
             def adam_step(w, g, m, v, t, lr, beta1, beta2, eps):
                 m = beta2 * m + (1 - beta2) * g
                 v = beta1 * v + (1 - beta1) * g ** 2
                 mh, vh = m / (1 - beta2 ** t), v / (1 - beta1 ** t)
                 return w - lr * mh / (np.sqrt(vh) + eps), m, v""",
-        "eps_inside_sqrt_and_in_place": """
+        "in_place_moments": """
             def adam_step(w, g, m, v, t, lr, beta1, beta2, eps):
                 m *= beta1
                 m += (1 - beta1) * g
@@ -282,6 +322,10 @@ MUTANTS = {
                 return w - lr * mh / (np.sqrt(vh) + eps), m, v""",
     },
     "backprop_example": {
+        "gradients_in_the_wrong_order": """
+            def backprop_example(x, y, z):
+                q = x + y
+                return float(q * z), float(q), float(z), float(z)""",
         "dfdz_is_x": """
             def backprop_example(x, y, z):
                 return float((x + y) * z), float(z), float(z), float(x)""",
@@ -311,6 +355,10 @@ MUTANTS = {
             def batchnorm_forward(x, gamma, beta, eps=1e-3):
                 x = np.asarray(x, dtype=float)
                 return beta * (x - x.mean(0)) / np.sqrt(x.var(0) + eps) + gamma""",
+        "eps_ignored": """
+            def batchnorm_forward(x, gamma, beta, eps=1e-3):
+                x = np.asarray(x, dtype=float)
+                return gamma * (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-5) + beta""",
         "in_place": """
             def batchnorm_forward(x, gamma, beta, eps=1e-3):
                 x -= x.mean(0)

@@ -81,8 +81,9 @@ def test_adagrad_step_no_mutation(student, rng):
 def test_rmsprop_step_random(student, reference, rng):
     for shape in SHAPES:
         w, g, cache = _arrays(rng, shape, 3, positive=(2,))
-        args = (w, g, cache, float(rng.uniform(1e-4, 0.1)), float(rng.uniform(0.8, 0.999)), 1e-8)
-        _compare(student, reference, "rmsprop_step", args, ("w_new", "cache_new"), f"on shape {shape}")
+        eps = float(rng.choice([1e-8, 1e-6, 0.1]))           # a large eps shows where it is added
+        args = (w, g, cache, float(rng.uniform(1e-4, 0.1)), float(rng.uniform(0.8, 0.999)), eps)
+        _compare(student, reference, "rmsprop_step", args, ("w_new", "cache_new"), f"on shape {shape}, eps={eps:g}")
 
 
 @pytest.mark.task("rmsprop_step", points=1)
@@ -104,8 +105,10 @@ def test_adam_step_random(student, reference, rng):
     for shape in SHAPES:
         w, g, m, v = _arrays(rng, shape, 4, positive=(3,))
         t = int(rng.integers(1, 50))
-        args = (w, g, 0.1 * m, 0.01 * v, t, float(rng.uniform(1e-4, 1e-2)), 0.9, 0.999, 1e-8)
-        _compare(student, reference, "adam_step", args, ("w_new", "m_new", "v_new"), f"on shape {shape}, t={t}")
+        eps = float(rng.choice([1e-8, 1e-6, 0.1]))
+        args = (w, g, 0.1 * m, 0.01 * v, t, float(rng.uniform(1e-4, 1e-2)), 0.9, 0.999, eps)
+        _compare(student, reference, "adam_step", args, ("w_new", "m_new", "v_new"),
+                 f"on shape {shape}, t={t}, eps={eps:g}")
 
 
 @pytest.mark.task("adam_step", points=1)
