@@ -340,10 +340,16 @@ def describe_keras(obj):
                 return None
         trainable = _count(obj, "trainable_weights")
         total = _count(obj, "weights")
+        try:
+            optimizer = getattr(obj, "optimizer", None)
+            optimizer = type(optimizer).__name__ if optimizer is not None else None
+        except Exception:
+            optimizer = None
         return "keras_model", {
             "class": type(obj).__name__, "name": str(obj.name), "input_shape": prop("input_shape"),
             "output_shape": prop("output_shape"), "params": total, "trainable_params": trainable,
-            "non_trainable_params": total - trainable, "layers": [layer_desc(l) for l in obj.layers]}
+            "non_trainable_params": total - trainable, "optimizer": optimizer,
+            "layers": [layer_desc(l) for l in obj.layers]}
     if isinstance(obj, keras.layers.Layer):
         return "keras_layer", layer_desc(obj)
     if isinstance(obj, keras.callbacks.History):

@@ -199,18 +199,40 @@ def expect_equal(got, want, *, what: str) -> None:
         raise CheckFailed(f"{what}: received {describe(got)}{_none_hint(got)} that differs from the expected value")
 
 
-def expect_trained_keras_model(got, *, what: str):
+def expect_trained_keras_model(got, *, what: str, epochs: int | None = None, optimizer: str | None = None):
     """`got` is `(model, history)` whose model crossed as a Keras RemoteObject built from stock Keras layers;
-    returns the model."""
+    returns the model. With `epochs`, the history (a Keras History, or its `.history` dict) must cover that
+    many epochs; with `optimizer` (a Keras optimizer name), the model must be compiled with it."""
     expect_true(isinstance(got, (tuple, list)) and len(got) == 2,
                 f"{what} should return (model, history), received {describe(got)}")
-    model = got[0]
+    model, history = got
     expect_true(hasattr(model, "call") and isinstance(getattr(model, "description", None), dict),
                 f"{what}[0] should be a Keras model, received {describe(model)}")
     for layer in model.description.get("layers", []):
         expect_true(str(layer.get("module", "")).startswith("keras"),
                     f"layer {layer.get('name')!r} ({layer.get('class')}) is not a stock Keras layer")
+    if optimizer is not None:
+        used = model.description.get("optimizer")
+        expect_true(str(used).lower() == optimizer.lower(),
+                    f"{what} was asked for optimizer={optimizer!r} but the model is compiled with "
+                    f"{used or 'no optimizer'}: pass the `optimizer` argument to compile()")
+    if epochs is not None:
+        ran = _epochs_in_history(history)
+        expect_true(ran is not None, f"{what}[1] should be the History that fit() returns, received "
+                                     f"{describe(history)}")
+        expect_true(ran == epochs, f"{what} was asked for epochs={epochs} but its history covers {ran} epoch(s): "
+                                   "pass the `epochs` argument to fit()")
     return model
+
+
+def _epochs_in_history(history) -> int | None:
+    if getattr(history, "kind", None) == "keras_history":
+        return len(history.description.get("epoch") or []) or max(
+            (len(v) for v in history.description.get("history", {}).values()), default=0)
+    if isinstance(history, dict) and history and all(isinstance(v, (list, tuple, np.ndarray))
+                                                     for v in history.values()):
+        return max(len(v) for v in history.values())
+    return None
 
 
 def expect_class_probabilities(probs, *, n: int, k: int, what: str) -> np.ndarray:

@@ -264,6 +264,7 @@ def test_keras_model_stays_in_the_kernel_as_a_remote_object(tmp_path):
         assert out.shape == (5, 2) and out.dtype == np.float32
         fitted, history = proxy.fit_one()   # (model, History) as train_classifier returns
         assert fitted.kind == "keras_model" and history.kind == "keras_history"
+        assert (d["optimizer"], fitted.description["optimizer"]) == (None, "SGD")
         assert list(history.description["history"]) == ["loss"] and history.description["epoch"] == [0, 1]
 
 

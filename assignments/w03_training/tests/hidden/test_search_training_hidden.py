@@ -120,7 +120,8 @@ def _digits(n_train, n_val, n_test):
 def _holdout_accuracy(student, split, epochs, threshold):
     x_train, y_train, x_val, y_val, x_hold, y_hold = _digits(*split)
     got = student.train_classifier(x_train, y_train, x_val, y_val, "adam", epochs)
-    model = expect_trained_keras_model(got, what="train_classifier(...)")
+    model = expect_trained_keras_model(got, what=f"train_classifier(..., optimizer='adam', epochs={epochs})",
+                                       optimizer="adam", epochs=epochs)
     probs = expect_class_probabilities(model.call("predict", x_hold, verbose=0), n=len(y_hold), k=10,
                                        what=f"model.predict on {len(y_hold)} held-out digits")
     accuracy = float(np.mean(probs.argmax(axis=1) == y_hold))
