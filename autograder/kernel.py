@@ -31,11 +31,11 @@ from .sandbox import (SANDBOX_HOME, SANDBOX_IPYTHONDIR, bwrap_argv, kernel_env, 
 MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
 FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
 
-# Runs in the kernel at start-up (an IPython startup file), before any student code. (1) Past a total of
-# `limit` characters, writes to
-# stdout/stderr are discarded inside the kernel, so an endless print loop cannot fill the kernel's memory with
-# buffered output faster than the grader reads it. The cap is half the grader-side flood kill (FLOOD_FACTOR),
-# which stays as the backstop for a student who undoes it (and only endangers their own kernel).
+# Runs in the kernel at start-up (an IPython startup file), before any student code:
+# (1) past a total of `limit` characters, writes to stdout/stderr are discarded inside the kernel, so an
+#     endless print loop cannot fill the kernel's memory with buffered output faster than the grader reads it.
+#     The cap is half the grader-side flood kill (FLOOD_FACTOR), which stays as the backstop for a student who
+#     undoes it (and only endangers their own kernel);
 # (2) exit()/quit() do not end the kernel.
 KERNEL_STARTUP = """
 import sys as _sys
