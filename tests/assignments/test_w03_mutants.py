@@ -136,12 +136,7 @@ MUTANTS = {
                 p = np.divide(tp, cm.sum(0), out=np.zeros_like(tp), where=cm.sum(0) != 0)
                 r = np.divide(tp, cm.sum(1), out=np.zeros_like(tp), where=cm.sum(1) != 0)
                 f = (p + r) / 2
-                if average is None:
-                    return p, r, f
-                w = cm.sum(1) if average == "weighted" else np.ones_like(tp)
-                if average == "micro":
-                    return _ref_prf(y_true, y_pred, "micro")
-                return tuple(float(np.average(m, weights=w)) for m in (p, r, f))""",
+                return _average(y_true, y_pred, average, p, r, f, support=cm.sum(1))""",
         "labels_of_y_true_only": """
             def precision_recall_f1(y_true, y_pred, average=None):
                 labels = sorted(set(y_true))
@@ -152,12 +147,7 @@ MUTANTS = {
                 p = np.divide(tp, pred, out=np.zeros_like(tp), where=pred != 0)
                 r = np.divide(tp, sup, out=np.zeros_like(tp), where=sup != 0)
                 f = np.divide(2 * p * r, p + r, out=np.zeros_like(tp), where=(p + r) != 0)
-                if average is None:
-                    return p, r, f
-                if average == "micro":
-                    return _ref_prf(y_true, y_pred, "micro")
-                w = sup if average == "weighted" else np.ones_like(tp)
-                return tuple(float(np.average(m, weights=w)) for m in (p, r, f))""",
+                return _average(y_true, y_pred, average, p, r, f, support=sup)""",
         "weighted_by_predicted_count": """
             def precision_recall_f1(y_true, y_pred, average=None):
                 if average != "weighted":
@@ -181,12 +171,7 @@ MUTANTS = {
                 p = np.divide(tp, pred, out=np.ones_like(tp), where=pred != 0)
                 r = np.divide(tp, sup, out=np.zeros_like(tp), where=sup != 0)
                 f = np.divide(2 * p * r, p + r, out=np.zeros_like(tp), where=(p + r) != 0)
-                if average is None:
-                    return p, r, f
-                if average == "micro":
-                    return _ref_prf(y_true, y_pred, "micro")
-                w = sup if average == "weighted" else np.ones_like(tp)
-                return tuple(float(np.average(m, weights=w)) for m in (p, r, f))""",
+                return _average(y_true, y_pred, average, p, r, f, support=sup)""",
         "nan_on_zero_division": """
             def precision_recall_f1(y_true, y_pred, average=None):
                 labels = sorted(set(y_true) | set(y_pred))
@@ -195,12 +180,7 @@ MUTANTS = {
                 with np.errstate(all="ignore"):
                     p, r = tp / cm.sum(0), tp / cm.sum(1)
                     f = 2 * p * r / (p + r)
-                if average is None:
-                    return p, r, f
-                if average == "micro":
-                    return _ref_prf(y_true, y_pred, "micro")
-                w = cm.sum(1) if average == "weighted" else np.ones_like(tp)
-                return tuple(float(np.average(m, weights=w)) for m in (p, r, f))""",
+                return _average(y_true, y_pred, average, p, r, f, support=cm.sum(1))""",
     },
     "sgd_step": {
         "plus_gradient": """
@@ -539,10 +519,23 @@ ALTERNATIVES = {
 NON_TRAINING = ("-k", "not train_classifier")
 
 
+# what the precision_recall_f1 variants do once they have their per-label arrays: the reference's averaging
+AVERAGE = """
+def _average(y_true, y_pred, average, p, r, f, *, support):
+    if average is None:
+        return p, r, f
+    if average == "micro":
+        return _ref_prf(y_true, y_pred, "micro")
+    w = support if average == "weighted" else np.ones_like(p)
+    return tuple(float(np.average(m, weights=w)) for m in (p, r, f))
+"""
+
+
 def _student(source: str) -> dict:
     module = load_reference(REFERENCE)
     ns = dict(vars(module))
     ns["_ref_prf"], ns["_ref_cm"] = module.precision_recall_f1, module.confusion_matrix
+    exec(AVERAGE, ns)
     exec(textwrap.dedent(source), ns)    # the variant's functions replace the reference's (test data only)
     return ns
 
