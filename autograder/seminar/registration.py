@@ -196,10 +196,11 @@ def check_groups(*, registration: Path | str, roster: Path | str, min_size: int 
             continue
         names = list(dict.fromkeys(r.group.name for r in regs_of))
         if any(ch.isdigit() for ch in sid):
-            guess = closest_id(sid, ros.students, prefer=frozenset(unassigned))
+            # among equally close IDs, one still without a group and not yet suggested for another entry
+            guess = closest_id(sid, ros.students, prefer=frozenset(unassigned) - set(typo_of))
             what = "is not on the roster"
         else:                                   # a name or an e-mail address written instead of the ID
-            guess = ros.find(sid) or closest_id(sid, ros.students, prefer=frozenset(unassigned))
+            guess = ros.find(sid) or closest_id(sid, ros.students, prefer=frozenset(unassigned) - set(typo_of))
             what = "is not a student ID"
         hint = (f"did you mean {guess} ({ros.students[guess] or 'on the roster'})?" if guess
                 else "check the ID with the student")

@@ -219,3 +219,15 @@ def test_old_excel_and_damaged_xlsx_are_clear_input_errors(tmp_path, files):
     bad.write_text("student_id\n16022401\n", encoding="utf-8")
     with pytest.raises(InputError, match="not a readable .xlsx workbook"):
         check_groups(registration=files / "registration_clean.csv", roster=bad)
+
+
+def test_two_mistyped_ids_get_different_suggestions_when_equally_close(tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name\n16022401,An\n16022402,Bình\n16022407,Hương\n16022409,Lan\n",
+                      encoding="utf-8")
+    reg = tmp_path / "reg.csv"
+    reg.write_text('group,members\nA,"16022401, 16022402, 1602240l, 1602240x"\n', encoding="utf-8")
+    guesses = {p.student_id: p.suggestion for p in check_groups(registration=reg, roster=roster).problems
+               if p.kind == "unknown_id"}
+    assert set(guesses) == {"1602240l", "1602240x"}
+    assert set(guesses.values()) == {"16022407", "16022409"}      # each unassigned student suggested once
