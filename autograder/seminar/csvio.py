@@ -198,7 +198,7 @@ def clean_id(raw: str, *, width: int | None = None) -> str:
     if not _NUMERIC_ID.match(compact):          # not a number: a name or e-mail given instead, kept readable
         return " ".join(text.split())
     text = compact
-    if _NUMERIC_ID.match(text) and not text.isdigit():
+    if not text.isdigit():
         try:
             value = Decimal(text)
         except InvalidOperation:

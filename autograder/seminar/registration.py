@@ -195,17 +195,15 @@ def check_groups(*, registration: Path | str, roster: Path | str, min_size: int 
         if sid in ros.students:
             continue
         names = list(dict.fromkeys(r.group.name for r in regs_of))
-        if any(ch.isdigit() for ch in sid):
-            # among equally close IDs, one still without a group and not yet suggested for another entry
-            guess = closest_id(sid, ros.students, prefer=frozenset(unassigned) - set(typo_of))
-            what = "is not on the roster"
-        else:                                   # a name or an e-mail address written instead of the ID
-            guess = ros.find(sid) or closest_id(sid, ros.students, prefer=frozenset(unassigned) - set(typo_of))
-            what = "is not a student ID"
+        is_id = any(ch.isdigit() for ch in sid)          # else a name or an e-mail address written instead
+        # among equally close IDs, one still without a group and not yet suggested for another entry
+        guess = (None if is_id else ros.find(sid)) or closest_id(sid, ros.students,
+                                                                 prefer=frozenset(unassigned) - set(typo_of))
+        what = "is not on the roster" if is_id else "is not a student ID"
         hint = (f"did you mean {guess} ({ros.students[guess] or 'on the roster'})?" if guess
                 else "check the ID with the student")
         if guess:
-            typo_of.setdefault(guess, f"the mistyped {sid} in group {names[0]!r}" if what.endswith("roster")
+            typo_of.setdefault(guess, f"the mistyped {sid} in group {names[0]!r}" if is_id
                                else f"{sid!r} in group {names[0]!r}")
         problems.append(Problem(
             kind="unknown_id", student_id=sid, groups=names, suggestion=guess,
