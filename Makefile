@@ -7,7 +7,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: setup demo test test-fast bench clean
+.PHONY: setup lint demo test test-fast bench clean
 
 setup: $(STAMP)
 
@@ -20,7 +20,11 @@ $(STAMP): pyproject.toml
 demo: setup
 	$(BIN)/python -m autograder.demo
 
-test: setup
+lint: setup
+	$(BIN)/ruff check autograder tests benchmarks reference_solutions assignments
+	$(BIN)/lint-imports
+
+test: setup lint
 	$(BIN)/python -m pytest
 
 test-fast: setup

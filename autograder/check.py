@@ -14,10 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import InputError
-from .manifest import Limits
-from .results import CheckResult
-from .testing.plugin import GradingPlugin, run_tests
+from autograder.core.errors import InputError
+from autograder.core.manifest import Limits
+from autograder.core.results import CheckResult
+from autograder.testing.plugin import GradingPlugin, run_tests
 
 PUBLIC_TESTS_DIRNAME = "public_tests"
 
@@ -54,10 +54,11 @@ def find_public_tests(start: Path) -> Path:
 def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None, sandbox: str = "none",
                    limits: Limits | None = None, tasks: tuple[str, ...] | None = None) -> CheckReport:
     """Run the notebook in a fresh kernel and its public tests against it."""
-    from .session import student_session
-    from .validate import sanitize_submission
     import shutil
     import tempfile
+
+    from autograder.engine.session import student_session
+    from autograder.pipeline.validate import sanitize_submission
 
     notebook = Path(notebook).resolve()
     tests = Path(tests_dir).resolve() if tests_dir else find_public_tests(notebook.parent)
@@ -79,7 +80,7 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
 def check_namespace(*, namespace: dict, tests_dir: Path | str | None = None,
                     tasks: tuple[str, ...] | None = None) -> CheckReport:
     """Run public tests against functions defined in `namespace` (this process; no sandbox needed)."""
-    from .proxy import LocalProxy
+    from autograder.engine.proxy import LocalProxy
     tests = Path(tests_dir).resolve() if tests_dir else find_public_tests(Path.cwd())
     plugin = GradingPlugin(student=LocalProxy(namespace), tasks=tasks)
     run_tests(test_dirs=[tests], plugin=plugin)

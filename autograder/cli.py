@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import AutograderError
+from autograder.core.errors import AutograderError
 
 DESCRIPTION = """\
 Autograder for INT3121 (image classification with CNNs).
@@ -18,12 +18,12 @@ project's assignments/ folder, or the one named in COURSE/autograder.yaml.
 
 
 def _course(args):
-    from .settings import open_course
+    from autograder.core.settings import open_course
     return open_course(args.course)
 
 
 def cmd_release(args) -> int:
-    from .release import release_assignment
+    from autograder.pipeline.release import release_assignment
     course, config = _course(args)
     report = release_assignment(course=course, assignment=args.assignment, force=args.force,
                                 course_id=config.course_id)
@@ -34,7 +34,7 @@ def cmd_release(args) -> int:
 
 
 def cmd_collect(args) -> int:
-    from .collect import collect_submissions
+    from autograder.pipeline.collect import collect_submissions
     course, config = _course(args)
     roster = Path(args.roster) if args.roster else config.roster
     report = collect_submissions(course=course, assignment=args.assignment,
@@ -45,9 +45,9 @@ def cmd_collect(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from .runner import grade_assignment
-    from .settings import GradeSettings, default_workers
-    from .summary import render_summary
+    from autograder.core.settings import GradeSettings, default_workers
+    from autograder.pipeline.runner import grade_assignment
+    from autograder.pipeline.summary import render_summary
     course, config = _course(args)
     settings = GradeSettings(course=course, sandbox=args.sandbox or config.sandbox, gpu=args.gpu or config.gpu,
                              seed=config.seed, threads=config.threads)
@@ -59,7 +59,7 @@ def cmd_grade(args) -> int:
 
 
 def cmd_feedback(args) -> int:
-    from .feedback import write_feedback
+    from autograder.pipeline.feedback import write_feedback
     course, _ = _course(args)
     paths = write_feedback(course=course, assignment=args.assignment, student_ids=args.student or None)
     print(f"wrote {len(paths)} feedback page(s) under {course.root / 'feedback'}")
@@ -70,19 +70,19 @@ def cmd_export(args) -> int:
     course, _ = _course(args)
     out = Path(args.output)
     if args.format in ("moodle", "canvas", "long"):
-        from .reports.cli import export_lms
+        from autograder.reports.cli import export_lms
         export = export_lms(course=course, fmt=args.format, out=out)
         for line in export.left_out:
             print(f"  left out: {line}")
     else:
-        from .export import export_scores
+        from autograder.pipeline.export import export_scores
         export_scores(course=course, out=out, assignment=args.assignment, by_task=args.by_task)
     print(f"wrote {out}")
     return 0
 
 
 def cmd_check(args) -> int:
-    from .check import check_notebook, render_report
+    from autograder.check import check_notebook, render_report
     report = check_notebook(notebook=Path(args.notebook), tests_dir=args.tests, sandbox=args.sandbox)
     print(render_report(report))
     return 0 if report.ok else 1
@@ -137,8 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="none")
     p.set_defaults(func=cmd_check)
 
-    from .reports.cli import register as register_reports
-    from .seminar.cli import register as register_seminar
+    from autograder.reports.cli import register as register_reports
+    from autograder.seminar.cli import register as register_seminar
     register_seminar(sub)
     register_reports(sub)
     return parser

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from .coursedir import PROJECT_ROOT
+from autograder.core.coursedir import PROJECT_ROOT
 
 ASSIGNMENT = "w03_training"
 EXAMPLES = PROJECT_ROOT / "course" / "examples" / ASSIGNMENT
@@ -22,7 +22,7 @@ ROSTER = PROJECT_ROOT / "course" / "roster.csv"
 
 def expected_mismatches(*, course, assignment: str, expected_file: Path) -> list[str]:
     """Compare stored results with EXPECTED.yaml (student -> total and tasks that lose points)."""
-    from .results import load_result
+    from autograder.core.results import load_result
     if not expected_file.is_file():
         return []
     expected = yaml.safe_load(expected_file.read_text(encoding="utf-8")) or {}
@@ -53,20 +53,20 @@ def demo_policy(*, course) -> Path:
 
 
 def class_report(*, course) -> Path:
-    from .reports.render import generate_reports
+    from autograder.reports.render import generate_reports
     out = course.reports
     generate_reports(course=course, out=out, policy=demo_policy(course=course))
     return out
 
 
 def run_demo(*, root: Path, workers: int | None = None) -> int:
-    from .collect import collect_submissions
-    from .export import export_scores
-    from .feedback import write_feedback
-    from .release import release_assignment
-    from .runner import grade_assignment
-    from .settings import GradeSettings, default_workers, open_course
-    from .summary import render_summary
+    from autograder.core.settings import GradeSettings, default_workers, open_course
+    from autograder.pipeline.collect import collect_submissions
+    from autograder.pipeline.export import export_scores
+    from autograder.pipeline.feedback import write_feedback
+    from autograder.pipeline.release import release_assignment
+    from autograder.pipeline.runner import grade_assignment
+    from autograder.pipeline.summary import render_summary
 
     if root.exists():
         shutil.rmtree(root)
@@ -115,7 +115,7 @@ def main(argv=None) -> int:
     parser.add_argument("--root", default=str(PROJECT_ROOT / ".demo" / "course"), help="course dir to (re)create")
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
-    from .errors import AutograderError
+    from autograder.core.errors import AutograderError
     try:
         return run_demo(root=Path(args.root), workers=args.workers)
     except AutograderError as e:

@@ -44,8 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from autograder.session import is_grade_cell  # noqa: E402
-
+from autograder.engine.session import is_grade_cell  # noqa: E402
 from benchmarks.nbgrader_native import ASSIGNMENT, build_native_notebook  # noqa: E402
 
 EXAMPLES = ROOT / "course" / "examples" / ASSIGNMENT
@@ -209,9 +208,9 @@ def nbgrader_autograde(root: Path, batch: list[tuple[str, Path]]) -> tuple[float
 
 # -- ours ----------------------------------------------------------------------------------------------------
 def our_course(root: Path, batch_dir: Path):
-    from autograder.collect import collect_submissions
-    from autograder.coursedir import CourseDirectory
-    from autograder.release import release_assignment
+    from autograder.core.coursedir import CourseDirectory
+    from autograder.pipeline.collect import collect_submissions
+    from autograder.pipeline.release import release_assignment
     course = CourseDirectory(root=root)
     release_assignment(course=course, assignment=ASSIGNMENT, force=True, exchange=False)
     collect_submissions(course=course, assignment=ASSIGNMENT, source=batch_dir)
@@ -219,8 +218,8 @@ def our_course(root: Path, batch_dir: Path):
 
 
 def our_grade(course, *, workers: int, sandbox: str):
-    from autograder.runner import grade_assignment
-    from autograder.settings import GradeSettings
+    from autograder.core.settings import GradeSettings
+    from autograder.pipeline.runner import grade_assignment
     settings = GradeSettings(course=course, sandbox=sandbox, threads=1)
     summary = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=workers, force=True,
                                progress=False)

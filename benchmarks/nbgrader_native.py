@@ -21,7 +21,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.coursedir import PROJECT_ROOT
+from autograder.core.coursedir import PROJECT_ROOT
 
 ASSIGNMENT = "w03_training"
 INSTRUCTOR_NOTEBOOK = PROJECT_ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"

@@ -17,9 +17,9 @@ import nbformat
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
-from autograder.manifest import load_manifest  # noqa: E402
-
 from notebook_cells import CELLS  # noqa: E402  (sibling module: the cell texts)
+
+from autograder.core.manifest import load_manifest  # noqa: E402
 
 
 def _meta(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:

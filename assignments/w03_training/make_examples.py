@@ -134,8 +134,8 @@ EXAMPLES = {
 
 def released_notebook() -> nbformat.NotebookNode:
     """The student form: nbgrader generate_assignment of the instructor notebook, in a throwaway course."""
-    from autograder.coursedir import CourseDirectory
-    from autograder.release import release_assignment
+    from autograder.core.coursedir import CourseDirectory
+    from autograder.pipeline.release import release_assignment
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"  # alembic
     with tempfile.TemporaryDirectory(prefix="w03-release-") as tmp:
         report = release_assignment(course=CourseDirectory(root=Path(tmp)), assignment="w03_training",

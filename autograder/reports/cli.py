@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..coursedir import CourseDirectory
-from ..errors import InputError
-from .lms import Export, write_export
-from .render import generate_reports, load_grades
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.errors import InputError
+from autograder.reports.lms import Export, write_export
+from autograder.reports.render import generate_reports, load_grades
 
 
 def parse_as_of(text: str | None) -> dt.datetime | None:
@@ -29,7 +29,7 @@ def export_lms(*, course: CourseDirectory, fmt: str, out: Path | str, policy: Pa
 
 
 def cmd_report(args) -> int:
-    from ..settings import open_course
+    from autograder.core.settings import open_course
     course, _ = open_course(args.course)
     out = Path(args.output) if args.output else course.reports
     summary = generate_reports(course=course, out=out, policy=args.policy, as_of=parse_as_of(args.as_of),

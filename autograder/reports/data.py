@@ -21,11 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..coursedir import CourseDirectory
-from ..results import GRADED, VERDICTS, load_result
-from .policy import Policy
-from .roster import COLUMNS as ROSTER_COLUMNS
-from .roster import load_roster
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.results import GRADED, VERDICTS, load_result
+from autograder.reports.policy import Policy
+from autograder.reports.roster import COLUMNS as ROSTER_COLUMNS
+from autograder.reports.roster import load_roster
 
 TASK_COLUMNS = ["student_id", "assessment", "task", "description", "score", "max_score", "submitted_at", "messages"]
 SUBMISSION_COLUMNS = ["student_id", "assessment", "state", "score", "max_score", "submitted_at", "error", "notes",
@@ -55,7 +55,7 @@ def parse_timestamp(text: str) -> dt.datetime | None:
     if not text:
         return None
     try:   # the format collect writes, parsed without the general (slow) parser
-        return dt.datetime.strptime(text, NBGRADER_TIMESTAMP).replace(tzinfo=dt.timezone.utc)
+        return dt.datetime.strptime(text, NBGRADER_TIMESTAMP).replace(tzinfo=dt.UTC)
     except ValueError:
         pass
     try:
@@ -141,7 +141,7 @@ def load_seminar(*, course: CourseDirectory) -> tuple[pd.DataFrame, pd.DataFrame
     """(member scores, criteria summary, warnings); empty tables when the seminar package or data is absent."""
     empty = pd.DataFrame(columns=SEMINAR_COLUMNS), pd.DataFrame(columns=CRITERIA_COLUMNS)
     try:
-        from ..seminar import api
+        from autograder.seminar import api
     except ImportError:
         return (*empty, [])
     if course.db_url.startswith("sqlite") and not course.gradebook.is_file():

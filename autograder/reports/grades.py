@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .data import CourseData
-from .late import Lateness, apply_penalty, assess_lateness
-from .policy import Policy
+from autograder.reports.data import CourseData
+from autograder.reports.late import Lateness, apply_penalty, assess_lateness
+from autograder.reports.policy import Policy
 
 NOT_ON_ROSTER = "not_on_roster"
 MISSING_LIKE = ("missing", "not_accepted")
@@ -162,7 +162,7 @@ def student_table(policy: Policy, students: pd.DataFrame, scores: pd.DataFrame) 
 
 def compute_grades(data: CourseData, *, as_of: dt.datetime | None = None) -> Grades:
     """Scores, penalties and final grades of every student, as of a time (default: now)."""
-    as_of = as_of or dt.datetime.now(dt.timezone.utc)
+    as_of = as_of or dt.datetime.now(dt.UTC)
     students = _students(data)
     scores = score_table(data, students, as_of=as_of)
     tasks = data.tasks.assign(percent=(100.0 * data.tasks["score"] / data.tasks["max_score"].where(

@@ -15,7 +15,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from .policy import LatePolicy
+from autograder.reports.policy import LatePolicy
 
 STATUSES = ("on_time", "late", "not_accepted", "missing", "open")
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
-from .grades import Grades, format_number
+from autograder.core.errors import InputError
+from autograder.reports.grades import Grades, format_number
 
 FORMATS = ("moodle", "canvas", "long")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -23,10 +23,9 @@ import zoneinfo
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-
-from ..coursedir import PROJECT_ROOT, CourseDirectory
-from ..errors import ConfigError
-from ..yamlconfig import check_keys, read_yaml
+from autograder.core.coursedir import PROJECT_ROOT, CourseDirectory
+from autograder.core.errors import ConfigError
+from autograder.core.yamlconfig import check_keys, read_yaml
 
 KINDS = ("assignment", "seminar")
 AFTER_MAX = ("zero", "cap")

@@ -14,12 +14,12 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from ..coursedir import CourseDirectory
-from ..results import write_json_atomic
-from . import plots
-from .data import load_course_data, relative_link
-from .grades import SUBMITTED, Grades, compute_grades, format_number
-from .policy import find_policy, load_policy
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.results import write_json_atomic
+from autograder.reports import plots
+from autograder.reports.data import load_course_data, relative_link
+from autograder.reports.grades import SUBMITTED, Grades, compute_grades, format_number
+from autograder.reports.policy import find_policy, load_policy
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
 STATUS_TEXT = {"on_time": "on time", "late": "late", "not_accepted": "not accepted", "missing": "missing",

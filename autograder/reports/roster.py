@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import InputError
+from autograder.core.errors import InputError
 
 REQUIRED = ("student_id", "name")
 STATUSES = ("active", "dropped")

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from ..coursedir import CourseDirectory
-from ..results import FAILED, REJECTED, CheckResult, SubmissionResult, TaskResult, save_result
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.results import FAILED, REJECTED, CheckResult, SubmissionResult, TaskResult, save_result
 
 TZ = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DUE = dt.datetime(2026, 9, 13, 23, 59, tzinfo=TZ)
@@ -43,7 +43,7 @@ class SampleCourse:
 
 
 def _stamp(when: dt.datetime) -> str:
-    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC")
 
 
 def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments: int = 6, tasks_per: int = 6,

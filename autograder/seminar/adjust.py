@@ -5,8 +5,8 @@ Every adjustment is kept (who, when, why); the latest one per student is the one
 """
 from __future__ import annotations
 
-from ..errors import InputError
-from .store import Adjustment, add_adjustment, load_groups, load_rubric_of, open_db
+from autograder.core.errors import InputError
+from autograder.seminar.store import Adjustment, add_adjustment, load_groups, load_rubric_of, open_db
 
 
 def record_adjustment(db_url: str, *, assessment: str, student_id: str, delta: float, reason: str,

@@ -19,10 +19,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from .audience import classify
-from .rubric import Cap, Criterion, Level, Rubric
-from .store import (Adjustment, AudienceVote, Group, Rating, load_adjustments, load_audience, load_groups,
-                    load_ratings, load_rubric_of, open_db)
+from autograder.seminar.audience import classify
+from autograder.seminar.rubric import Cap, Criterion, Level, Rubric
+from autograder.seminar.store import (
+    Adjustment,
+    AudienceVote,
+    Group,
+    Rating,
+    load_adjustments,
+    load_audience,
+    load_groups,
+    load_ratings,
+    load_rubric_of,
+    open_db,
+)
 
 
 def round2(x: float) -> float:

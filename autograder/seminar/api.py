@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .aggregate import SeminarResults, load_results
-from .store import assessments, open_db
+from autograder.seminar.aggregate import SeminarResults, load_results
+from autograder.seminar.store import assessments, open_db
 
 MEMBER_COLUMNS = ["student_id", "assessment", "group", "score", "max_score", "adjustment", "adjustment_reason"]
 CRITERIA_COLUMNS = ["assessment", "group", "criterion", "weight", "mean", "min", "max", "spread", "n_raters",

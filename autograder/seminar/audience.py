@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ImportRejected
-from . import csvio
-from .registration import closest_id, read_roster
-from .rubric import Rubric
-from .store import AudienceVote, Group, load_groups, open_db, replace_audience, save_rubric
+from autograder.core.errors import ImportRejected
+from autograder.seminar import csvio
+from autograder.seminar.registration import closest_id, read_roster
+from autograder.seminar.rubric import Rubric
+from autograder.seminar.store import AudienceVote, Group, load_groups, open_db, replace_audience, save_rubric
 
 AUDIENCE_COLUMNS = {
     "rater": ("rater id", "student id", "your student id", "mssv", "mã sinh viên", "email", "email address",

@@ -18,9 +18,9 @@ import json
 import sys
 from dataclasses import asdict
 
-from ..coursedir import CourseDirectory
-from ..errors import RubricError
-from .rubric import ASSESSMENTS, load_rubric
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.errors import RubricError
+from autograder.seminar.rubric import ASSESSMENTS, load_rubric
 
 
 def _db_url(args) -> str:
@@ -61,7 +61,7 @@ def cmd_rubric_show(args) -> int:
 
 
 def cmd_groups_check(args) -> int:
-    from .registration import check_groups, render_text
+    from autograder.seminar.registration import check_groups, render_text
     check = check_groups(registration=args.registration, roster=args.roster, min_size=args.min_size,
                          max_size=args.max_size)
     print(json.dumps(check.to_dict(), ensure_ascii=False, indent=2) if args.format == "json"
@@ -70,7 +70,7 @@ def cmd_groups_check(args) -> int:
 
 
 def cmd_groups_import(args) -> int:
-    from .registration import import_groups
+    from autograder.seminar.registration import import_groups
     check = import_groups(_db_url(args), registration=args.registration, roster=args.roster,
                           assessment=args.assessment, min_size=args.min_size, max_size=args.max_size,
                           allow=tuple(args.allow or ()) + ("unassigned",))
@@ -79,8 +79,8 @@ def cmd_groups_import(args) -> int:
 
 
 def cmd_sheets(args) -> int:
-    from .sheets import write_sheets
-    from .store import load_groups, open_db
+    from autograder.seminar.sheets import write_sheets
+    from autograder.seminar.store import load_groups, open_db
     rubric = load_rubric(args.rubric)
     with open_db(_db_url(args)) as engine, engine.connect() as conn:
         groups = list(load_groups(conn, assessment=rubric.assessment).values())
@@ -91,14 +91,14 @@ def cmd_sheets(args) -> int:
 
 
 def cmd_import_scores(args) -> int:
-    from .sheets import import_scores
+    from autograder.seminar.sheets import import_scores
     ratings = import_scores(_db_url(args), rubric=load_rubric(args.rubric), paths=args.sheets, rater=args.rater)
     print(f"imported {len(ratings)} rating(s) from {len(args.sheets)} sheet(s)")
     return 0
 
 
 def cmd_import_audience(args) -> int:
-    from .audience import import_audience
+    from autograder.seminar.audience import import_audience
     res = import_audience(_db_url(args), rubric=load_rubric(args.rubric), path=args.export, roster=args.roster)
     print(f"imported {len(res.votes)} audience vote(s): {res.counted} counted, {res.self_votes} self-vote(s) "
           f"and {res.duplicates} earlier duplicate(s) not counted"
@@ -109,7 +109,7 @@ def cmd_import_audience(args) -> int:
 
 
 def cmd_adjust(args) -> int:
-    from .adjust import record_adjustment
+    from autograder.seminar.adjust import record_adjustment
     adj = record_adjustment(_db_url(args), assessment=args.assessment, student_id=args.student, delta=args.delta,
                             reason=args.reason, author=args.by or "")
     print(f"recorded {adj.delta:+g} for {adj.student_id} ({args.assessment}): {adj.reason}")
@@ -117,9 +117,9 @@ def cmd_adjust(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from ..errors import InputError
-    from .aggregate import load_results
-    from .report import write_report
+    from autograder.core.errors import InputError
+    from autograder.seminar.aggregate import load_results
+    from autograder.seminar.report import write_report
     course = CourseDirectory(getattr(args, "course", None) or ".")
     results = load_results(args.db or course.db_url, assessment=args.assessment, spread_limit=args.spread)
     if results is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..errors import InputError
+from autograder.core.errors import InputError
 
 DELIMITERS = (",", ";", "\t")
 

@@ -18,9 +18,9 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import ImportRejected, InputError
-from . import csvio
-from .store import Group, open_db, replace_groups
+from autograder.core.errors import ImportRejected, InputError
+from autograder.seminar import csvio
+from autograder.seminar.store import Group, open_db, replace_groups
 
 KINDS = ("unknown_id", "duplicate_member", "unassigned", "group_size", "duplicate_group", "duplicate_dataset")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import jinja2
 
-from . import csvio
-from .aggregate import SeminarResults
-from .sheets import slug
+from autograder.seminar import csvio
+from autograder.seminar.aggregate import SeminarResults
+from autograder.seminar.sheets import slug
 
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("autograder.seminar", "templates"),
                           autoescape=jinja2.select_autoescape(["html", "j2"], default=True),

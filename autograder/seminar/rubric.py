@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import RubricError
+from autograder.core.errors import RubricError
 
 ASSESSMENTS = ("midterm", "final_project")
 SOURCES = ("raters", "audience")

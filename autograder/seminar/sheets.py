@@ -15,11 +15,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..errors import ImportRejected, InputError
-from . import csvio
-from .audience import group_key, match_group
-from .rubric import Rubric
-from .store import Group, Rating, load_groups, open_db, replace_ratings, save_rubric
+from autograder.core.errors import ImportRejected, InputError
+from autograder.seminar import csvio
+from autograder.seminar.audience import group_key, match_group
+from autograder.seminar.rubric import Rubric
+from autograder.seminar.store import Group, Rating, load_groups, open_db, replace_ratings, save_rubric
 
 YES = {"yes", "y", "x", "1", "true", "có", "co", "v", "✓"}
 NO = {"no", "n", "0", "false", "không", "khong", "-"}

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from .rubric import Rubric, parse_rubric
+from autograder.seminar.rubric import Rubric, parse_rubric
 
 metadata = sa.MetaData()
 
@@ -139,7 +139,7 @@ class Adjustment:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @contextmanager

@@ -23,8 +23,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ..errors import ConfigError, KernelDied, StudentCodeError, StudentException, StudentTimeout
-from ..results import CheckResult
+from autograder.core.errors import ConfigError, KernelDied, StudentCodeError, StudentException, StudentTimeout
+from autograder.core.results import CheckResult
 
 GRADING_INI = Path(__file__).with_name("grading.ini")
 
@@ -75,7 +75,7 @@ def _task_marker(item) -> tuple[str, float]:
 
 def _is_check_failure(exc) -> bool:
     try:
-        from .checks import CheckFailed
+        from autograder.testing.checks import CheckFailed
     except ImportError:  # pragma: no cover - checks.py ships with the package
         return False
     return isinstance(exc, CheckFailed)

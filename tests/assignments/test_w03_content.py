@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import yaml
 
-from autograder.coursedir import PROJECT_ROOT
-from autograder.leakscan import reference_lines
-from autograder.manifest import load_manifest
+from autograder.core.coursedir import PROJECT_ROOT
+from autograder.core.manifest import load_manifest
+from autograder.pipeline.leakscan import reference_lines
 from autograder.testing.plugin import GradingPlugin, load_reference, run_tests
 
 SRC = PROJECT_ROOT / "assignments" / "w03_training"
@@ -167,7 +167,7 @@ def test_notebook_nbgrader_markup(notebook, manifest):
         assert len(solution) == 1 and "### BEGIN SOLUTION" in solution[0].source
         assert f"def {task.name}(" in solution[0].source
     assert {m["grade_id"] for m in metas if m.get("grade")} == set(manifest.task_names)
-    for cell, meta in zip(notebook.cells, metas):
+    for _cell, meta in zip(notebook.cells, metas):
         assert meta["schema_version"] == 3 and meta["task"] is False
         if not meta["solution"]:
             assert meta["locked"], meta["grade_id"]
@@ -184,7 +184,7 @@ def test_examples_listed_in_expected_yaml(manifest):
 
 @pytest.mark.slow
 def test_reference_passes_every_test_as_the_student(reference):
-    from autograder.proxy import LocalProxy
+    from autograder.engine.proxy import LocalProxy
     plugin = run_tests(test_dirs=[PUBLIC, HIDDEN],
                        plugin=GradingPlugin(student=LocalProxy(vars(reference)), reference_path=REFERENCE))
     assert not plugin.errors and plugin.results

@@ -11,9 +11,9 @@ import textwrap
 
 import pytest
 
-from autograder.coursedir import PROJECT_ROOT
-from autograder.manifest import load_manifest
-from autograder.proxy import LocalProxy
+from autograder.core.coursedir import PROJECT_ROOT
+from autograder.core.manifest import load_manifest
+from autograder.engine.proxy import LocalProxy
 from autograder.testing.plugin import GradingPlugin, load_reference, run_tests
 
 SRC = PROJECT_ROOT / "assignments" / "w03_training"

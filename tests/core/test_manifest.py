@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.errors import ConfigError
-from autograder.manifest import load_manifest
+from autograder.core.errors import ConfigError
+from autograder.core.manifest import load_manifest
 
 GOOD = """\
 assignment: demo

@@ -1,9 +1,18 @@
 import json
 import os
 
-from autograder.manifest import Task
-from autograder.results import (FAILED, REJECTED, VERDICTS, CheckResult, SubmissionResult, TaskResult, load_result, save_result,
-                                write_json_atomic)
+from autograder.core.manifest import Task
+from autograder.core.results import (
+    FAILED,
+    REJECTED,
+    VERDICTS,
+    CheckResult,
+    SubmissionResult,
+    TaskResult,
+    load_result,
+    save_result,
+    write_json_atomic,
+)
 
 
 def sample() -> SubmissionResult:

@@ -1,7 +1,7 @@
 import pytest
 
-from autograder.errors import ConfigError
-from autograder.settings import load_course_config, open_course
+from autograder.core.errors import ConfigError
+from autograder.core.settings import load_course_config, open_course
 
 
 def test_defaults_without_config(tmp_path):

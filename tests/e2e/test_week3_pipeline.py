@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.coursedir import PROJECT_ROOT
-from autograder.results import load_result
-from autograder.settings import GradeSettings, open_course
+from autograder.core.coursedir import PROJECT_ROOT
+from autograder.core.results import load_result
+from autograder.core.settings import GradeSettings, open_course
 
 pytestmark = pytest.mark.slow
 
@@ -26,9 +26,9 @@ def expected() -> dict:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from autograder.collect import collect_submissions
-    from autograder.release import release_assignment
-    from autograder.runner import grade_assignment
+    from autograder.pipeline.collect import collect_submissions
+    from autograder.pipeline.release import release_assignment
+    from autograder.pipeline.runner import grade_assignment
 
     root = tmp_path_factory.mktemp("course")
     course, config = open_course(root)
@@ -69,7 +69,7 @@ def test_results_are_complete_and_sandboxed(graded):
 
 
 def test_rerun_resumes_and_changed_submission_is_regraded(graded):
-    from autograder.runner import grade_assignment
+    from autograder.pipeline.runner import grade_assignment
     course, settings, _, _ = graded
     again = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=1, progress=False)
     assert again.graded == [] and len(again.skipped) == len(expected())
@@ -85,8 +85,8 @@ def test_rerun_resumes_and_changed_submission_is_regraded(graded):
 
 
 def test_feedback_and_exports(graded, tmp_path):
-    from autograder.export import export_scores
-    from autograder.feedback import write_feedback
+    from autograder.pipeline.export import export_scores
+    from autograder.pipeline.feedback import write_feedback
     course, _, _, _ = graded
     pages = write_feedback(course=course, assignment=ASSIGNMENT)
     assert len(pages) == len(expected())
@@ -110,7 +110,7 @@ def test_feedback_and_exports(graded, tmp_path):
 
 
 def test_gradebook_matches_results(graded):
-    from autograder.gradebook import gradebook_scores
+    from autograder.pipeline.gradebook import gradebook_scores
     course, _, _, _ = graded
     frame = gradebook_scores(course=course, assignment=ASSIGNMENT)
     totals = frame.groupby("student_id")["score"].sum().to_dict()
@@ -120,7 +120,7 @@ def test_gradebook_matches_results(graded):
 
 def test_fallback_without_bubblewrap_still_grades(graded, tmp_path):
     """Same correct submission, sandbox='none': same score, and the missing sandbox is noted."""
-    from autograder.job import grade_submission
+    from autograder.pipeline.job import grade_submission
     course, settings, _, _ = graded
     exp = expected()
     sid = next(s for s, spec in exp.items() if (spec["total"] if isinstance(spec, dict) else spec) == 100)

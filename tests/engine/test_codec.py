@@ -5,12 +5,12 @@ import json
 import numpy as np
 import pytest
 
-from autograder.codec import RemoteRef, decode, decode_args, encode_args, encode_value
-from autograder.errors import BadReturn
+from autograder.core.errors import BadReturn
+from autograder.engine.codec import RemoteRef, decode, decode_args, encode_args, encode_value
 
 ROUND_TRIP = [
     None, True, 0, -7, 2**70, 1.5, "text", [1, [2, "x"]], (1, (2.0, None)), {"a": 1, "b": [None]},
-    {1: "x", (1, "a"): 2.0, None: 3, True: 4}, {"__nd__": "looks like a marker"},
+    {1: "x", (1, "a"): 2.0, None: 3, False: 4}, {"__nd__": "looks like a marker"},
     np.float32(1.25), np.int8(-3), np.uint64(2**63), np.bool_(True), np.complex128(1 - 2j),
 ]
 

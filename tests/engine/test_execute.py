@@ -7,9 +7,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.execute import TRUNCATED_TEXT, execute_notebook, make_restore
-from autograder.kernel import KERNEL_STARTUP, SandboxedKernel, count_processes
-from autograder.manifest import Limits
+from autograder.core.manifest import Limits
+from autograder.engine.execute import TRUNCATED_TEXT, execute_notebook, make_restore
+from autograder.engine.kernel import KERNEL_STARTUP, SandboxedKernel, count_processes
 
 pytestmark = pytest.mark.slow
 

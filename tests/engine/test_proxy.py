@@ -9,12 +9,12 @@ import numpy as np
 import numpy.testing
 import pytest
 
-from autograder.codec import RESULT_MIME
-from autograder.errors import BadReturn, KernelDied, MissingName, StudentException, StudentTimeout
-from autograder.execute import execute_notebook, make_restore
-from autograder.kernel import SandboxedKernel
-from autograder.manifest import Limits
-from autograder.proxy import Callback, KernelProxy, LocalProxy, RemoteObject
+from autograder.core.errors import BadReturn, KernelDied, MissingName, StudentException, StudentTimeout
+from autograder.core.manifest import Limits
+from autograder.engine.codec import RESULT_MIME
+from autograder.engine.execute import execute_notebook, make_restore
+from autograder.engine.kernel import SandboxedKernel
+from autograder.engine.proxy import Callback, KernelProxy, LocalProxy, RemoteObject
 
 STUDENT = r'''
 import os, json

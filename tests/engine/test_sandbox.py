@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from autograder.errors import SandboxError
-from autograder.kernel import SandboxedKernel
-from autograder.manifest import Limits
-from autograder.sandbox import FALLBACK_NOTE, bwrap_argv, bwrap_available, plan_sandbox
+from autograder.core.errors import SandboxError
+from autograder.core.manifest import Limits
+from autograder.engine.kernel import SandboxedKernel
+from autograder.engine.sandbox import FALLBACK_NOTE, bwrap_argv, bwrap_available, plan_sandbox
 
 needs_bwrap = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not installed or not usable here")
 
@@ -135,8 +135,9 @@ def test_fallback_mode_applies_limits_and_uses_the_workdir(tmp_path):
 @needs_bwrap
 def test_a_file_written_into_the_socket_folder_stops_the_kernel_and_is_removed(tmp_path):
     """The socket folder is the one writable place on the grader's disk: anything else there is a kill."""
-    from autograder.execute import execute_notebook
     import nbformat
+
+    from autograder.engine.execute import execute_notebook
     sneak = ("import json, os, sys, time\n"
              "conn = json.load(open(sys.argv[sys.argv.index('-f') + 1]))\n"
              "folder = os.path.dirname(conn['ip'])\n"

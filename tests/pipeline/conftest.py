@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.coursedir import CourseDirectory
+from autograder.core.coursedir import CourseDirectory
 
 FILES = Path(__file__).parent / "files"
 ASSIGNMENT = "toy"
@@ -131,7 +131,7 @@ def course(tmp_path) -> CourseDirectory:
 @pytest.fixture(scope="session")
 def released_template(tmp_path_factory) -> Path:
     """One release of the toy assignment, built once per session (release takes ~1 s)."""
-    from autograder.release import release_assignment
+    from autograder.pipeline.release import release_assignment
     root = tmp_path_factory.mktemp("released")
     release_assignment(course=build_source(root), assignment=ASSIGNMENT)
     return root

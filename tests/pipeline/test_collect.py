@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from autograder.collect import collect_submissions, load_roster_ids
-from autograder.errors import CollectError, InputError
+from autograder.core.errors import CollectError, InputError
+from autograder.pipeline.collect import collect_submissions, load_roster_ids
 
 from .conftest import ASSIGNMENT
 
@@ -78,7 +78,7 @@ def test_recollect_replaces_only_with_newer(course, tmp_path):
     report = collect_submissions(course=course, assignment=ASSIGNMENT, source=src)
     assert [s for s, _, _ in report.accepted] == ["111"]
     assert _stored(course, "111").read_bytes() == b'{"v": 2}'
-    assert report.accepted[0][2] == datetime.fromtimestamp(1_800_000_000, tz=timezone.utc)
+    assert report.accepted[0][2] == datetime.fromtimestamp(1_800_000_000, tz=UTC)
 
 
 def test_roster_with_bom_whitespace_and_leading_zeros(course, tmp_path):
@@ -156,7 +156,7 @@ def test_zip_slip_absolute_symlink_and_bomb_are_reported_never_extracted(course,
 
 
 def test_zip_member_too_large_and_too_many_members(course, tmp_path, monkeypatch):
-    import autograder.collect_sources as sources
+    import autograder.pipeline.collect_sources as sources
     big = os.urandom(21 * 2**20)                                 # incompressible, above the 20 MB cap
     report = collect_submissions(course=course, assignment=ASSIGNMENT,
                                  source=_zip(tmp_path / "big.zip", [("007.ipynb", big)]))
@@ -196,7 +196,7 @@ def test_exchange_inbound_takes_latest_per_student(course):
         folder = inbound / f"{sid}+{ASSIGNMENT}+{ts}+abcd{len(body)}{ts[9]}"
         _write(folder / f"{ASSIGNMENT}.ipynb", body)
         (folder / "timestamp.txt").write_text(ts)
-    _write(inbound / f"carol+other_assignment+2026-03-01 08:00:00.000000 UTC" / "x.ipynb")
+    _write(inbound / "carol+other_assignment+2026-03-01 08:00:00.000000 UTC" / "x.ipynb")
     report = collect_submissions(course=course, assignment=ASSIGNMENT)
     assert sorted(s for s, _, _ in report.accepted) == ["alice", "bob"]
     assert _stored(course, "alice").read_bytes() == b'{"v": 2}'

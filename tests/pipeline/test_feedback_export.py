@@ -5,10 +5,10 @@ import csv
 
 import pytest
 
-from autograder.errors import InputError
-from autograder.export import export_scores
-from autograder.feedback import write_feedback
-from autograder.results import CheckResult, SubmissionResult, TaskResult, save_result
+from autograder.core.errors import InputError
+from autograder.core.results import CheckResult, SubmissionResult, TaskResult, save_result
+from autograder.pipeline.export import export_scores
+from autograder.pipeline.feedback import write_feedback
 
 from .conftest import ASSIGNMENT, HIDDEN_SECRET
 

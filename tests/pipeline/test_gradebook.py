@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder.errors import GradingError
-from autograder.gradebook import gradebook_scores, open_gradebook, record_result
-from autograder.results import CheckResult, SubmissionResult, TaskResult
+from autograder.core.errors import GradingError
+from autograder.core.results import CheckResult, SubmissionResult, TaskResult
+from autograder.pipeline.gradebook import gradebook_scores, open_gradebook, record_result
 
 from .conftest import ASSIGNMENT
 
@@ -99,7 +99,7 @@ def test_timestamp_from_collected_copy(released):
 
 @pytest.mark.slow
 def test_nbgrader_export_sees_our_scores(course, tmp_path):
-    from autograder.release import release_assignment
+    from autograder.pipeline.release import release_assignment
     release_assignment(course=course, assignment=ASSIGNMENT)
     record_result(course=course, result=graded())
     nbgrader = Path(sys.executable).parent / "nbgrader"
@@ -113,7 +113,8 @@ def test_nbgrader_export_sees_our_scores(course, tmp_path):
 def test_comment_mapping_without_solution_suffix(course):
     """Solution cells not named TASK_solution: the cell defining the task, else the nearest one before it."""
     import nbformat
-    from autograder.release import release_assignment
+
+    from autograder.pipeline.release import release_assignment
     path = course.source(ASSIGNMENT) / f"{ASSIGNMENT}.ipynb"
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:

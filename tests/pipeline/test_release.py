@@ -9,11 +9,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.coursedir import PROJECT_ROOT, CourseDirectory
-from autograder.errors import ConfigError
-from autograder.gradebook import open_gradebook
-from autograder.leakscan import MARKERS, scan_release
-from autograder.release import release_assignment
+from autograder.core.coursedir import PROJECT_ROOT, CourseDirectory
+from autograder.core.errors import ConfigError
+from autograder.pipeline.gradebook import open_gradebook
+from autograder.pipeline.leakscan import MARKERS, scan_release
+from autograder.pipeline.release import release_assignment
 
 from .conftest import ASSIGNMENT, HIDDEN_SECRET, REFERENCE_SECRET, SOLUTION_SECRET
 
@@ -113,7 +113,7 @@ W03 = PROJECT_ROOT / "assignments" / "w03_training"
 @pytest.mark.slow
 @pytest.mark.skipif(not (W03 / "manifest.yaml").is_file(), reason="w03_training source not written yet")
 def test_w03_release_leaks_nothing(tmp_path):
-    from autograder.manifest import load_manifest
+    from autograder.core.manifest import load_manifest
     if not (W03 / load_manifest(W03 / "manifest.yaml").notebook).is_file():
         pytest.skip("w03_training notebook not built yet")
     course = CourseDirectory(root=tmp_path / "course")

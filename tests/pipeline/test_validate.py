@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.errors import NotebookInvalid
-from autograder.validate import sanitize_submission
+from autograder.core.errors import NotebookInvalid
+from autograder.pipeline.validate import sanitize_submission
 
 from .conftest import ASSIGNMENT, FILES
 

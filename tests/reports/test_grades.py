@@ -6,11 +6,11 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from autograder.coursedir import CourseDirectory
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.results import CheckResult, SubmissionResult, TaskResult, save_result
 from autograder.reports.data import load_course_data, parse_timestamp
 from autograder.reports.grades import compute_grades, format_number
 from autograder.reports.policy import load_policy
-from autograder.results import CheckResult, SubmissionResult, TaskResult, save_result
 
 POLICY = """\
 course: TEST
@@ -81,8 +81,8 @@ def student(grades, sid):
     return grades.students.set_index("student_id").loc[sid]
 
 
-AFTER_W02 = dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)      # before the midterm's due date
-AFTER_ALL = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+AFTER_W02 = dt.datetime(2026, 10, 1, tzinfo=dt.UTC)      # before the midterm's due date
+AFTER_ALL = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 
 
 def test_scores_penalties_and_final_grade_by_hand(tiny):
@@ -137,8 +137,8 @@ def test_task_table_is_tidy(tiny):
 
 
 def test_timestamps_in_nbgrader_format():
-    assert parse_timestamp("2026-10-05 13:00:00.000000 UTC") == dt.datetime(2026, 10, 5, 13, tzinfo=dt.timezone.utc)
-    assert parse_timestamp("2026-10-05 13:00:00") == dt.datetime(2026, 10, 5, 13, tzinfo=dt.timezone.utc)
+    assert parse_timestamp("2026-10-05 13:00:00.000000 UTC") == dt.datetime(2026, 10, 5, 13, tzinfo=dt.UTC)
+    assert parse_timestamp("2026-10-05 13:00:00") == dt.datetime(2026, 10, 5, 13, tzinfo=dt.UTC)
     assert parse_timestamp("garbage") is None and parse_timestamp("") is None
 
 

@@ -8,7 +8,7 @@ import pytest
 from autograder.reports.late import apply_penalty, assess_lateness
 from autograder.reports.policy import LatePolicy
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 DUE = dt.datetime(2026, 9, 13, 16, 59, tzinfo=UTC)
 POLICY = LatePolicy(grace_minutes=15, percent_per_day=10, max_days=5, after_max_days="zero")
 MIN = dt.timedelta(minutes=1)

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from autograder.errors import InputError
+from autograder.core.errors import InputError
 from autograder.reports.lms import cell, neutralise, to_csv_text, write_export
 
 

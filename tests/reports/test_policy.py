@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from autograder.coursedir import PROJECT_ROOT
-from autograder.errors import ConfigError, InputError
+from autograder.core.coursedir import PROJECT_ROOT
+from autograder.core.errors import ConfigError, InputError
 from autograder.reports.policy import load_policy
 from autograder.reports.roster import load_roster
 

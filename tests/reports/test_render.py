@@ -54,7 +54,7 @@ def test_text_from_files_is_escaped(sample, seminar_patch, tmp_path):
     roster = (root / "roster.csv").read_text(encoding="utf-8")
     (root / "roster.csv").write_text(roster.replace("Nguyễn", "<script>alert(1)</script>Nguyễn", 1),
                                      encoding="utf-8")
-    from autograder.coursedir import CourseDirectory
+    from autograder.core.coursedir import CourseDirectory
     generate_reports(course=CourseDirectory(root=root), out=tmp_path / "out", as_of=sample.as_of, with_plots=False)
     for page in (tmp_path / "out" / "index.html", tmp_path / "out" / "students" / "21020001.html"):
         html = page.read_text(encoding="utf-8")
@@ -91,6 +91,7 @@ def test_feedback_links_point_at_the_feedback_pages(report, sample):
 
 def test_reports_without_the_seminar_package(sample, tmp_path, monkeypatch):
     import sys
+
     import autograder.seminar
     monkeypatch.setitem(sys.modules, "autograder.seminar.api", None)      # import fails like a missing module
     monkeypatch.delattr(autograder.seminar, "api", raising=False)
@@ -102,7 +103,7 @@ def test_reports_without_the_seminar_package(sample, tmp_path, monkeypatch):
 
 
 def test_real_seminar_api_on_a_gradebook_without_seminar_data(seminar_patch, tmp_path, monkeypatch):
-    from autograder.coursedir import CourseDirectory
+    from autograder.core.coursedir import CourseDirectory
     from autograder.reports.data import load_seminar
     from autograder.seminar import api
     for name, function in seminar_patch.items():

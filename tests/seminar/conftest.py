@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.errors import AutograderError
+from autograder.core.errors import AutograderError
 from autograder.seminar import cli as seminar_cli
 from autograder.seminar.audience import import_audience
 from autograder.seminar.registration import import_groups

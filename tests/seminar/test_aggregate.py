@@ -1,10 +1,9 @@
 import pytest
 
-from autograder.errors import InputError
+from autograder.core.errors import InputError
 from autograder.seminar.adjust import record_adjustment
 from autograder.seminar.aggregate import aggregate, load_results, round2
-from autograder.seminar.api import (CRITERIA_COLUMNS, MEMBER_COLUMNS, seminar_criteria_summary,
-                                    seminar_member_scores)
+from autograder.seminar.api import CRITERIA_COLUMNS, MEMBER_COLUMNS, seminar_criteria_summary, seminar_member_scores
 from autograder.seminar.store import Group, Rating, adjustment_history, open_db
 
 

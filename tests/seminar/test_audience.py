@@ -1,6 +1,6 @@
 import pytest
 
-from autograder.errors import ImportRejected
+from autograder.core.errors import ImportRejected
 from autograder.seminar.audience import classify, import_audience, rater_id
 from autograder.seminar.store import AudienceVote, Group, load_audience, open_db
 

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from autograder.errors import InputError
+from autograder.core.errors import InputError
 from autograder.seminar import csvio
 
 

@@ -3,7 +3,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from autograder.errors import ImportRejected, InputError
+from autograder.core.errors import ImportRejected, InputError
 from autograder.seminar.registration import KINDS, check_groups, closest_id, import_groups, read_roster
 from autograder.seminar.store import load_groups, open_db
 

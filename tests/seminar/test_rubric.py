@@ -1,6 +1,6 @@
 import pytest
 
-from autograder.errors import RubricError
+from autograder.core.errors import RubricError
 from autograder.seminar.rubric import load_rubric, parse_rubric
 
 from .conftest import RUBRICS, run_cli

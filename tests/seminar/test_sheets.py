@@ -2,7 +2,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from autograder.errors import ImportRejected
+from autograder.core.errors import ImportRejected
 from autograder.seminar.registration import import_groups
 from autograder.seminar.sheets import import_scores, read_sheet, write_sheets
 from autograder.seminar.store import load_groups, load_ratings, open_db

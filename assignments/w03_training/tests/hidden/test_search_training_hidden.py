@@ -5,9 +5,14 @@ import itertools
 import numpy as np
 import pytest
 
-from autograder.proxy import Callback
-from autograder.testing.checks import (describe, expect_class_probabilities, expect_equal, expect_trained_keras_model,
-                                       expect_true)
+from autograder.engine.proxy import Callback
+from autograder.testing.checks import (
+    describe,
+    expect_class_probabilities,
+    expect_equal,
+    expect_trained_keras_model,
+    expect_true,
+)
 from autograder.testing.datasets import digits_split
 
 

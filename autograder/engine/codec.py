@@ -7,10 +7,11 @@ Decoding never calls pickle, eval or constructors of arbitrary types.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
-from .errors import BadReturn
+from autograder.core.errors import BadReturn
 
 RESULT_MIME = "application/x-autograder-result"
 SHIM_MODULE = "_autograder_shim"

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from .errors import ConfigError
-from .yamlconfig import check_keys, read_yaml
+from autograder.core.errors import ConfigError
+from autograder.core.yamlconfig import check_keys, read_yaml
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Job functions for runner tests: importable by pool workers, no kernels involved."""
 import os
 
-from autograder.results import CheckResult, SubmissionResult, TaskResult
+from autograder.core.results import CheckResult, SubmissionResult, TaskResult
 
 
 def crash_on_bad(job, settings):

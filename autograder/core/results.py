@@ -77,7 +77,7 @@ class SubmissionResult:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "SubmissionResult":
+    def from_dict(cls, data: dict) -> SubmissionResult:
         tasks = [TaskResult(task=t["task"], max_score=t["max_score"], description=t.get("description", ""),
                             checks=[CheckResult(**c) for c in t.get("checks", [])])
                  for t in data.get("tasks", [])]
@@ -86,7 +86,7 @@ class SubmissionResult:
 
     @classmethod
     def failed(cls, *, student_id: str, assignment: str, error: str, tasks=(), status: str = FAILED,
-               **kw) -> "SubmissionResult":
+               **kw) -> SubmissionResult:
         """A result for a submission that could not be graded: every task scored 0, with the reason.
         `status` is FAILED (our side; retried, never replaces a verdict) or REJECTED (the submission's fault)."""
         return cls(student_id=student_id, assignment=assignment, status=status, error=error,

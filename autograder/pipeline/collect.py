@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import collect_sources
-from .collect_sources import Candidate, read_timestamp
-from .coursedir import CourseDirectory
-from .errors import CollectError, InputError
-from .manifest import load_manifest
-from .release import DEFAULT_COURSE_ID
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.errors import CollectError, InputError
+from autograder.core.manifest import load_manifest
+from autograder.pipeline import collect_sources
+from autograder.pipeline.collect_sources import Candidate, read_timestamp
+from autograder.pipeline.release import DEFAULT_COURSE_ID
 
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"          # nbgrader's timestamp.txt

@@ -10,12 +10,23 @@ import itertools
 import json
 import secrets
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-from .codec import (DEFAULT_MAX_BYTES, KERNEL_CODEC_SOURCE, RESULT_MIME, SHIM_MODULE, RemoteRef, _NS,
-                    decode, decode_args, encode_args, encode_value)
-from .errors import BadReturn, KernelDied, MissingName, StudentException, StudentTimeout
-from .manifest import Limits
+from autograder.core.errors import BadReturn, KernelDied, MissingName, StudentException, StudentTimeout
+from autograder.core.manifest import Limits
+from autograder.engine.codec import (
+    _NS,
+    DEFAULT_MAX_BYTES,
+    KERNEL_CODEC_SOURCE,
+    RESULT_MIME,
+    SHIM_MODULE,
+    RemoteRef,
+    decode,
+    decode_args,
+    encode_args,
+    encode_value,
+)
 
 KERNEL_SHIM_SOURCE = KERNEL_CODEC_SOURCE + r'''
 _HANDLES = {}

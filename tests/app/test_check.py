@@ -5,8 +5,8 @@ import pytest
 
 from autograder import cli
 from autograder.check import check_namespace, find_public_tests
-from autograder.coursedir import PROJECT_ROOT
-from autograder.errors import InputError
+from autograder.core.coursedir import PROJECT_ROOT
+from autograder.core.errors import InputError
 from autograder.testing.plugin import load_reference
 
 ASSIGNMENT = PROJECT_ROOT / "assignments" / "w03_training"

@@ -24,8 +24,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SandboxError
-from .manifest import Limits
+from autograder.core.errors import SandboxError
+from autograder.core.manifest import Limits
 
 FALLBACK_NOTE = "sandbox: resource limits only (bubblewrap not found)"
 SANDBOX_HOME = "/home/student"

@@ -14,19 +14,26 @@ import stat
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import zmq
 from jupyter_client import KernelManager
 from jupyter_client.kernelspec import KernelSpec
 from zmq.utils.monitor import recv_monitor_message
 
-from .errors import SandboxError
-from .manifest import Limits
-from .sandbox import (SANDBOX_HOME, SANDBOX_IPYTHONDIR, bwrap_argv, kernel_env, kernel_python, make_preexec,
-                      plan_sandbox)
+from autograder.core.errors import SandboxError
+from autograder.core.manifest import Limits
+from autograder.engine.sandbox import (
+    SANDBOX_HOME,
+    SANDBOX_IPYTHONDIR,
+    bwrap_argv,
+    kernel_env,
+    kernel_python,
+    make_preexec,
+    plan_sandbox,
+)
 
 MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
 FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
@@ -223,7 +230,7 @@ class SandboxedKernel:
         if self.km is not None and self.is_alive():
             self.km.interrupt_kernel()
 
-    def __enter__(self) -> "SandboxedKernel":
+    def __enter__(self) -> SandboxedKernel:
         self.start()
         return self
 

@@ -24,10 +24,10 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from .collect_sources import read_timestamp
-from .coursedir import CourseDirectory
-from .errors import GradingError
-from .results import SubmissionResult
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.errors import GradingError
+from autograder.core.results import SubmissionResult
+from autograder.pipeline.collect_sources import read_timestamp
 
 COLUMNS = ["student_id", "assignment", "task", "score", "max_score"]
 
@@ -36,9 +36,9 @@ COLUMNS = ["student_id", "assignment", "task", "score", "max_score"]
 def alembic_head() -> str:
     """The gradebook schema revision nbgrader stamps on a new db, read in-process (nbgrader runs the
     `alembic heads` command for it: seconds per new gradebook, and `alembic` must be on PATH)."""
+    import nbgrader
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-    import nbgrader
     cfg = Config()
     cfg.set_main_option("script_location", str(Path(nbgrader.__file__).parent / "alembic"))
     return ScriptDirectory.from_config(cfg).get_current_head()

@@ -14,12 +14,12 @@ Example `autograder.yaml` (every key optional)::
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from .coursedir import PROJECT_ROOT, CourseDirectory
-from .errors import ConfigError
-from .yamlconfig import check_keys, read_yaml
+from autograder.core.coursedir import PROJECT_ROOT, CourseDirectory
+from autograder.core.errors import ConfigError
+from autograder.core.yamlconfig import check_keys, read_yaml
 
 CONFIG_NAME = "autograder.yaml"
 SANDBOX_MODES = ("auto", "bwrap", "none")
@@ -48,7 +48,7 @@ class GradeSettings:
     threads: int = 1
     save_notebook: bool = True            # write the executed notebook to autograded/
 
-    def with_(self, **changes) -> "GradeSettings":
+    def with_(self, **changes) -> GradeSettings:
         return replace(self, **changes)
 
 

@@ -24,12 +24,12 @@ from pathlib import Path
 
 from traitlets.config import Config
 
-from .coursedir import CourseDirectory
-from .errors import ConfigError
-from .gradebook import open_gradebook, quiet_sqlalchemy
-from .leakscan import Finding, scan_release
-from .manifest import load_manifest
-from .results import write_text_atomic
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.errors import ConfigError
+from autograder.core.manifest import load_manifest
+from autograder.core.results import write_text_atomic
+from autograder.pipeline.gradebook import open_gradebook, quiet_sqlalchemy
+from autograder.pipeline.leakscan import Finding, scan_release
 
 DEFAULT_COURSE_ID = "INT3121"
 # nbgrader copies every non-ignored file of the source folder (tests/, the manifest, notebook build scripts...).

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.results import FAILED, GRADED, SubmissionResult, load_result, save_result
-from autograder.runner import GradeSummary, Job, _NoBar, _run_pool, store
-from autograder.settings import GradeSettings, open_course
+from autograder.core.results import FAILED, GRADED, SubmissionResult, load_result, save_result
+from autograder.core.settings import GradeSettings, open_course
+from autograder.pipeline.runner import GradeSummary, Job, _NoBar, _run_pool, store
 
 sys.path.insert(0, str(Path(__file__).parent / "files"))
 import crashing_jobs  # noqa: E402
@@ -27,7 +27,7 @@ def settings(tmp_path):
 
 @pytest.mark.slow
 def test_a_dying_worker_fails_only_its_own_submission(settings, monkeypatch):
-    monkeypatch.setattr("autograder.runner.store", lambda s, r: True)   # no gradebook here
+    monkeypatch.setattr("autograder.pipeline.runner.store", lambda s, r: True)   # no gradebook here
     jobs = [Job(sid, "a1", Path("unused.ipynb")) for sid in ("s1", "bad", "s2", "s3")]
     summary = GradeSummary(assignment="a1")
     _run_pool(settings, summary, jobs, 2, _NoBar(), fn=crashing_jobs.crash_on_bad)
@@ -39,7 +39,7 @@ def test_a_dying_worker_fails_only_its_own_submission(settings, monkeypatch):
 
 def test_a_grader_failure_never_replaces_an_earlier_verdict(settings, monkeypatch):
     recorded = []
-    monkeypatch.setattr("autograder.gradebook.record_result", lambda **kw: recorded.append(kw["result"]))
+    monkeypatch.setattr("autograder.pipeline.gradebook.record_result", lambda **kw: recorded.append(kw["result"]))
     course = settings.course
     good = crashing_jobs.crash_on_bad(Job("s1", "a1", Path("x")), settings)
     save_result(course.result_file("s1", "a1"), good)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ConfigError
+from autograder.core.errors import ConfigError
 
 
 def read_yaml(path: Path, *, not_found: str, hint: str | None = None):

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import stat
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
 
 from nbgrader.utils import parse_utc
 
-from .errors import CollectError
+from autograder.core.errors import CollectError
 
 MAX_MEMBERS = 5000
 MAX_TOTAL_BYTES = 4 * 2**30
@@ -41,7 +41,7 @@ Found = Iterator["Candidate | tuple[str, str]"]
 
 
 def _utc(ts: datetime) -> datetime:
-    return ts.replace(tzinfo=timezone.utc) if ts.tzinfo is None else ts.astimezone(timezone.utc)
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
 
 
 def read_timestamp(path: Path) -> datetime | None:
@@ -80,7 +80,7 @@ def from_folder(folder: Path, *, max_member_bytes: int) -> Found:
         elif path.stat().st_size > max_member_bytes:
             yield (rel.as_posix(), f"larger than {max_member_bytes / 2**20:.1f} MB")
         else:
-            ts = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+            ts = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
             yield Candidate(name=rel.as_posix(), stem=path.stem, timestamp=ts,
                             read=_capped_reader(path, max_member_bytes))
 
@@ -131,7 +131,7 @@ def from_zip(archive: Path, *, max_member_bytes: int) -> Found:
             try:
                 ts = _utc(datetime(*info.date_time))
             except ValueError:
-                ts = datetime.fromtimestamp(0, tz=timezone.utc)
+                ts = datetime.fromtimestamp(0, tz=UTC)
             yield Candidate(name=name, stem=pure.stem, timestamp=ts,
                             read=_zip_reader(archive, name, max_member_bytes))
 

@@ -1,8 +1,8 @@
 """The text summary printed after a grading run (data in, text out)."""
 from __future__ import annotations
 
-from .coursedir import CourseDirectory
-from .results import load_result
+from autograder.core.coursedir import CourseDirectory
+from autograder.core.results import load_result
 
 
 def summary_rows(*, course: CourseDirectory, assignment: str) -> list[dict]:

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import NotebookInvalid
-from .restore import restore_from_release
+from autograder.core.errors import NotebookInvalid
+from autograder.pipeline.restore import restore_from_release
 
 MAX_CELLS = 5000
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

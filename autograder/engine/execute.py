@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import nbformat
 from nbformat.v4 import output_from_msg
 
-from .kernel import SandboxedKernel
-from .manifest import Limits
+from autograder.core.manifest import Limits
+from autograder.engine.kernel import SandboxedKernel
 
 TRUNCATED_TEXT = "[output truncated by the autograder]\n"
 

@@ -14,10 +14,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .job import file_sha256, grade_submission
-from .manifest import load_manifest
-from .results import FAILED, GRADED, VERDICTS, SubmissionResult, load_result, save_result
-from .settings import GradeSettings
+from autograder.core.manifest import load_manifest
+from autograder.core.results import FAILED, GRADED, VERDICTS, SubmissionResult, load_result, save_result
+from autograder.core.settings import GradeSettings
+from autograder.pipeline.job import file_sha256, grade_submission
 
 
 @dataclass
@@ -77,7 +77,7 @@ def store(settings: GradeSettings, result: SubmissionResult) -> bool:
     """Persist one result: result.json first (the source of truth), then the gradebook.
 
     A FAILED result (the grader's fault) never replaces an earlier verdict; returns whether it was stored."""
-    from .gradebook import record_result
+    from autograder.pipeline.gradebook import record_result
     course = settings.course
     path = course.result_file(result.student_id, result.assignment)
     if result.status == FAILED:
@@ -149,7 +149,7 @@ def _run_pool(settings, summary, jobs, workers, bar, fn=None):
 
 # Imported once in the fork server, then shared by every worker it forks: on two cores the workers would
 # otherwise each spend seconds importing the same modules while kernels wait for CPU.
-WORKER_PRELOAD = ["autograder.job", "autograder.proxy", "autograder.execute", "autograder.validate",
+WORKER_PRELOAD = ["autograder.pipeline.job", "autograder.engine.proxy", "autograder.engine.execute", "autograder.pipeline.validate",
                   "autograder.testing.checks", "numpy", "pytest", "sklearn.datasets"]
 
 

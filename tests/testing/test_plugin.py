@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.errors import MissingName, StudentException
+from autograder.core.errors import MissingName, StudentException
 from autograder.testing.plugin import GradingPlugin, failure_message, run_tests
 
 PUBLIC = '''
@@ -162,7 +162,7 @@ def test_plain_assert_in_public_test_shows_detail(assignment):
 
 
 def test_after_a_timeout_the_tasks_other_tests_fail_fast(assignment):
-    from autograder.errors import StudentTimeout
+    from autograder.core.errors import StudentTimeout
     calls = []
 
     class SlowProxy(FakeProxy):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .manifest import Limits
+from autograder.core.manifest import Limits
 
 
 def is_grade_cell(cell) -> bool:
@@ -33,9 +33,9 @@ class StudentSession:
 @contextmanager
 def student_session(nb, *, workdir: Path, limits: Limits, sandbox: str, gpu: bool = False, threads: int = 1):
     """Yield a StudentSession for `nb` running in `workdir` (which is removed afterwards)."""
-    from .execute import execute_notebook, make_restore
-    from .kernel import SandboxedKernel
-    from .proxy import KernelProxy
+    from autograder.engine.execute import execute_notebook, make_restore
+    from autograder.engine.kernel import SandboxedKernel
+    from autograder.engine.proxy import KernelProxy
 
     kernel = SandboxedKernel(workdir=workdir, limits=limits, sandbox=sandbox, gpu=gpu, threads=threads)
     try:

@@ -18,10 +18,10 @@ def test_grade_maps_flags(monkeypatch, tmp_path):
 
     def fake_grade(**kw):
         seen.update(kw)
-        from autograder.runner import GradeSummary
+        from autograder.pipeline.runner import GradeSummary
         return GradeSummary(assignment=kw["assignment"])
 
-    monkeypatch.setattr("autograder.runner.grade_assignment", fake_grade)
+    monkeypatch.setattr("autograder.pipeline.runner.grade_assignment", fake_grade)
     code = cli.main(["--course", str(tmp_path), "grade", "w03_training", "--student", "1", "--student", "2",
                      "--workers", "3", "--force", "--sandbox", "none", "--quiet"])
     assert code == 0
@@ -39,6 +39,6 @@ def test_errors_are_reported_once_with_exit_code(monkeypatch, tmp_path, capsys):
 
 def test_export_dispatches_by_format(monkeypatch, tmp_path):
     calls = []
-    monkeypatch.setattr("autograder.export.export_scores", lambda **kw: calls.append(("scores", kw)), raising=False)
+    monkeypatch.setattr("autograder.pipeline.export.export_scores", lambda **kw: calls.append(("scores", kw)), raising=False)
     cli.main(["--course", str(tmp_path), "export", "w03_training", "-o", str(tmp_path / "x.csv"), "--by-task"])
     assert calls and calls[0][1]["by_task"] is True and calls[0][1]["assignment"] == "w03_training"

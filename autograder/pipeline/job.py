@@ -13,12 +13,12 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import AutograderError, NotebookInvalid
-from .manifest import Manifest, load_manifest
-from .results import REJECTED, SubmissionResult, TaskResult, write_text_atomic
-from .session import student_session
-from .settings import GradeSettings
-from .testing.plugin import GradingPlugin, run_tests
+from autograder.core.errors import AutograderError, NotebookInvalid
+from autograder.core.manifest import Manifest, load_manifest
+from autograder.core.results import REJECTED, SubmissionResult, TaskResult, write_text_atomic
+from autograder.core.settings import GradeSettings
+from autograder.engine.session import student_session
+from autograder.testing.plugin import GradingPlugin, run_tests
 
 
 def file_sha256(path: Path) -> str:
@@ -55,7 +55,7 @@ def task_results(manifest: Manifest, plugin: GradingPlugin) -> list[TaskResult]:
 def grade_submission(*, assignment: str, notebook_path: Path | str, settings: GradeSettings,
                      student_id: str) -> SubmissionResult:
     """Grade one submission in its own sandboxed kernel; never raises for the submission's faults."""
-    from .validate import sanitize_submission
+    from autograder.pipeline.validate import sanitize_submission
 
     start = time.perf_counter()
     course = settings.course
