@@ -63,7 +63,7 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
     notebook = Path(notebook).resolve()
     tests = Path(tests_dir).resolve() if tests_dir else find_public_tests(notebook.parent)
     limits = limits or Limits()
-    nb, notes = sanitize_submission(path=notebook, release_notebook=notebook, max_mb=limits.notebook_mb)
+    nb, notes = sanitize_submission(path=notebook, release_notebook=None, max_mb=limits.notebook_mb)
     report = CheckReport(notebook=str(notebook), notes=list(notes))
     workdir = Path(tempfile.mkdtemp(prefix="autograder-check-"))
     for item in notebook.parent.iterdir():   # the student's own data files, as the notebook sees them

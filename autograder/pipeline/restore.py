@@ -20,7 +20,33 @@ import copy
 import uuid
 
 import nbformat
-from nbgrader.utils import compute_checksum, is_grade, is_locked, is_solution, is_task
+
+# nbgrader is imported lazily (`_nbgrader_utils`): the student's install has no nbgrader and never restores.
+
+
+def _nbgrader_utils():
+    from nbgrader import utils
+    return utils
+
+
+def is_grade(cell) -> bool:
+    return _nbgrader_utils().is_grade(cell)
+
+
+def is_task(cell) -> bool:
+    return _nbgrader_utils().is_task(cell)
+
+
+def is_solution(cell) -> bool:
+    return _nbgrader_utils().is_solution(cell)
+
+
+def is_locked(cell) -> bool:
+    return _nbgrader_utils().is_locked(cell)
+
+
+def compute_checksum(cell) -> str:
+    return _nbgrader_utils().compute_checksum(cell)
 
 
 def _meta(cell) -> dict | None:

@@ -141,15 +141,18 @@ def read_release(path: Path) -> nbformat.NotebookNode:
         raise NotebookInvalid(f"release notebook cannot be read: {e}", file=str(path)) from None
 
 
-def sanitize_submission(*, path: Path, release_notebook: Path, max_mb: float
+def sanitize_submission(*, path: Path, release_notebook: Path | None, max_mb: float
                         ) -> tuple[nbformat.NotebookNode, list[str]]:
-    """The cleaned, restored notebook and the notes describing every change a student should know about."""
+    """The cleaned, restored notebook and the notes describing every change a student should know about.
+
+    ``release_notebook=None`` (the student's own check) cleans without restoring: there is nothing to restore
+    from, and the student's install has no nbgrader."""
     path = Path(path)
     notes: list[str] = []
     data = _as_v4(_read_json(path, max_mb), str(path), notes)
     nb = _clean_notebook(data, notes)
-    release = read_release(Path(release_notebook))
-    nb, restore_notes = restore_from_release(nb, release)
-    notes.extend(restore_notes)
+    if release_notebook is not None:
+        nb, restore_notes = restore_from_release(nb, read_release(Path(release_notebook)))
+        notes.extend(restore_notes)
     _validate_schema(nb, str(path))
     return nb, notes

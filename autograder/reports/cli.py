@@ -7,8 +7,9 @@ from pathlib import Path
 
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import InputError
-from autograder.reports.lms import Export, write_export
-from autograder.reports.render import generate_reports, load_grades
+
+# pandas, matplotlib and jinja2 are imported by the commands, not here: the parser is built on every
+# `autograder` call, also `autograder check` on a student's light install.
 
 
 def parse_as_of(text: str | None) -> dt.datetime | None:
@@ -22,14 +23,18 @@ def parse_as_of(text: str | None) -> dt.datetime | None:
 
 
 def export_lms(*, course: CourseDirectory, fmt: str, out: Path | str, policy: Path | str | None = None,
-               as_of: dt.datetime | None = None) -> Export:
-    """Write a Moodle, Canvas or long CSV of the course's grades; `left_out` lists students not in it."""
+               as_of: dt.datetime | None = None):
+    """Write a Moodle, Canvas or long CSV of the course's grades (an `lms.Export`; `left_out` lists students
+    not in it)."""
+    from autograder.reports.lms import write_export
+    from autograder.reports.render import load_grades
     grades = load_grades(course=course, policy=policy, as_of=as_of)
     return write_export(grades, fmt=fmt, out=out)
 
 
 def cmd_report(args) -> int:
     from autograder.core.settings import open_course
+    from autograder.reports.render import generate_reports
     course, _ = open_course(args.course)
     out = Path(args.output) if args.output else course.reports
     summary = generate_reports(course=course, out=out, policy=args.policy, as_of=parse_as_of(args.as_of),
