@@ -3,7 +3,9 @@
 Layout (nbgrader's, so `nbgrader formgrader` and `nbgrader export` work on the same folder)::
 
     COURSE/
-      nbgrader_config.py              written by `release`, points nbgrader at our sources
+      nbgrader_config.py              written by `release`, points nbgrader at source/
+      source/ASSIGNMENT/              staged by `release`: the manifest's notebook and files only (what
+                                      nbgrader's generate_assignment may see; never tests, examples, selftest)
       gradebook.db                    nbgrader gradebook + seminar tables (SQLite by default)
       release/ASSIGNMENT/             the student copy (notebook + public_tests/ + data files)
       submitted/STUDENT/ASSIGNMENT/   collected notebooks (+ timestamp.txt)
@@ -46,6 +48,9 @@ class CourseDirectory:
         base = self.source(assignment) / "tests"
         return base / visibility if visibility else base
 
+    def examples(self, assignment: str) -> Path:
+        return self.source(assignment) / "examples"
+
     def reference_module(self, assignment: str) -> Path:
         return self.reference_root / f"{assignment}.py"
 
@@ -61,6 +66,14 @@ class CourseDirectory:
     @property
     def nbgrader_config(self) -> Path:
         return self.root / "nbgrader_config.py"
+
+    @property
+    def staged_source_root(self) -> Path:
+        """nbgrader's source directory: `release` stages each assignment's student-facing files here."""
+        return self.root / "source"
+
+    def staged_source(self, assignment: str) -> Path:
+        return self.staged_source_root / assignment
 
     @property
     def exchange(self) -> Path:
