@@ -16,7 +16,6 @@ import yaml
 from autograder.core.coursedir import PROJECT_ROOT
 
 ASSIGNMENT = "w03_training"
-EXAMPLES = PROJECT_ROOT / "course" / "examples" / ASSIGNMENT
 ROSTER = PROJECT_ROOT / "course" / "roster.csv"
 
 
@@ -73,13 +72,14 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
     root.mkdir(parents=True)
     (root / "autograder.yaml").write_text(f"course_id: INT3121\nroster: {ROSTER}\n", encoding="utf-8")
     course, config = open_course(root)
+    examples = course.examples(ASSIGNMENT)
 
     print(f"== release {ASSIGNMENT}")
     release_assignment(course=course, assignment=ASSIGNMENT, force=True)
     print(f"   student copy: {course.release(ASSIGNMENT)}")
 
-    print(f"== collect from {EXAMPLES.relative_to(PROJECT_ROOT)} (roster {ROSTER.relative_to(PROJECT_ROOT)})")
-    report = collect_submissions(course=course, assignment=ASSIGNMENT, source=EXAMPLES, roster=config.roster)
+    print(f"== collect from {examples} (roster {ROSTER})")
+    report = collect_submissions(course=course, assignment=ASSIGNMENT, source=examples, roster=config.roster)
     print("   " + (report.summary() if hasattr(report, "summary") else str(report)).replace("\n", "\n   "))
 
     workers = workers or default_workers(config)
@@ -98,14 +98,14 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
 
     print()
     print(render_summary(course=course, assignment=ASSIGNMENT, summary=summary))
-    problems = expected_mismatches(course=course, assignment=ASSIGNMENT, expected_file=EXAMPLES / "EXPECTED.yaml")
+    problems = expected_mismatches(course=course, assignment=ASSIGNMENT, expected_file=examples / "EXPECTED.yaml")
     print()
     if problems:
         print("DIFFERENT FROM EXPECTED:")
         for p in problems:
             print(f"  {p}")
         return 1
-    print("all example submissions scored as expected (course/examples/w03_training/EXPECTED.yaml)")
+    print(f"all example submissions scored as expected ({examples / 'EXPECTED.yaml'})")
     return 0
 
 

@@ -3,7 +3,7 @@
     PATH=.venv/bin:$PATH .venv/bin/python benchmarks/bench_grading.py [--n 8] [--workers 2] [--sandbox auto]
                                                                      [--keep] [--no-seq-tests]
 
-The batch: N copies of the correct example submissions (course/examples/w03_training, alternating between
+The batch: N copies of the correct example submissions (assignments/w03_training/examples, alternating between
 them) under new student ids, so both engines grade identical notebooks. Measured, one after the other:
 
 * ours: release + collect into a temp course (not timed), then `grade_assignment(workers=W)` (timed): per
@@ -47,7 +47,7 @@ import nbformat  # noqa: E402
 from autograder.engine.session import is_grade_cell  # noqa: E402
 from benchmarks.nbgrader_native import ASSIGNMENT, build_native_notebook  # noqa: E402
 
-EXAMPLES = ROOT / "course" / "examples" / ASSIGNMENT
+EXAMPLES = ROOT / "assignments" / ASSIGNMENT / "examples"
 CORRECT = ("21020001", "21020002")        # EXPECTED.yaml: full marks (vectorised / loops + tf.keras)
 NOTEBOOK = f"{ASSIGNMENT}.ipynb"
 NBGRADER_COURSE_ID = "INT3121_bench"

@@ -10,7 +10,7 @@ from autograder.core.errors import InputError
 from autograder.testing.plugin import load_reference
 
 ASSIGNMENT = PROJECT_ROOT / "assignments" / "w03_training"
-EXAMPLES = PROJECT_ROOT / "course" / "examples" / "w03_training"
+EXAMPLES = ASSIGNMENT / "examples"
 
 
 def test_reference_passes_every_public_check_in_process():

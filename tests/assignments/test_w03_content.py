@@ -1,5 +1,6 @@
 """Week 3 (`w03_training`) content: manifest, tests and their points, public/hidden separation, reference
-solution (vs scikit-learn/Keras and vs every test), the instructor notebook, the example submissions."""
+solution (vs scikit-learn/Keras and vs every test), the instructor notebook (the committed source: its nbgrader
+markup, locked cells, grade cells, and solutions that agree with the reference), the example submissions."""
 from __future__ import annotations
 
 import ast
@@ -19,7 +20,7 @@ from autograder.testing.plugin import GradingPlugin, load_reference, run_tests
 SRC = PROJECT_ROOT / "assignments" / "w03_training"
 PUBLIC, HIDDEN = SRC / "tests" / "public", SRC / "tests" / "hidden"
 REFERENCE = PROJECT_ROOT / "reference_solutions" / "w03_training.py"
-EXAMPLES = PROJECT_ROOT / "course" / "examples" / "w03_training"
+EXAMPLES = SRC / "examples"
 TASKS = ["cross_entropy", "mean_cross_entropy", "confusion_matrix", "precision_recall_f1", "sgd_step",
          "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "backprop_example", "batchnorm_forward",
          "random_search", "train_classifier"]
@@ -152,10 +153,13 @@ def test_notebook_solutions_agree_with_reference(notebook, reference):
 
 
 def test_notebook_nbgrader_markup(notebook, manifest):
+    nbformat.validate(notebook)
     assert notebook.metadata["kernelspec"]["name"] == "python3"
+    assert all("nbgrader" in c.metadata for c in notebook.cells), "every cell of the source carries nbgrader markup"
     metas = [c.metadata["nbgrader"] for c in notebook.cells]
     ids = [m["grade_id"] for m in metas]
-    assert len(ids) == len(set(ids)) and len({c["id"] for c in notebook.cells}) == len(notebook.cells)
+    assert len(ids) == len(set(ids))
+    assert all(c.get("id") for c in notebook.cells) and len({c["id"] for c in notebook.cells}) == len(notebook.cells)
     for task in manifest.tasks:
         grades = [(c, m) for c, m in zip(notebook.cells, metas) if m.get("grade")]
         mine = [(c, m) for c, m in grades if m["grade_id"] == task.name]
@@ -163,23 +167,60 @@ def test_notebook_nbgrader_markup(notebook, manifest):
         cell, meta = mine[0]
         assert meta["points"] == task.points and meta["locked"] and not meta["solution"]
         assert cell.source == f'from autograder.check import check_task\ncheck_task("{task.name}")'
-        solution = [c for c, m in zip(notebook.cells, metas) if m.get("grade_id") == f"{task.name}_solution"]
-        assert len(solution) == 1 and "### BEGIN SOLUTION" in solution[0].source
-        assert f"def {task.name}(" in solution[0].source
+        at = [i for i, m in enumerate(metas) if m["grade_id"] == f"{task.name}_solution"]
+        assert len(at) == 1, f"{task.name}: one solution cell with grade_id {task.name}_solution"
+        solution, smeta = notebook.cells[at[0]], metas[at[0]]
+        assert solution.cell_type == "code"
+        assert (smeta["solution"], smeta["grade"], smeta["locked"]) == (True, False, False), task.name
+        assert "### BEGIN SOLUTION" in solution.source and "### END SOLUTION" in solution.source, task.name
+        assert f"def {task.name}(" in solution.source
+        assert metas[at[0] + 1]["grade_id"] == task.name, f"{task.name}: the grade cell follows its solution cell"
     assert {m["grade_id"] for m in metas if m.get("grade")} == set(manifest.task_names)
-    for _cell, meta in zip(notebook.cells, metas):
+    for cell, meta in zip(notebook.cells, metas):
         assert meta["schema_version"] == 3 and meta["task"] is False
         if not meta["solution"]:
             assert meta["locked"], meta["grade_id"]
+        assert not cell.get("outputs") and not cell.get("execution_count"), f"{meta['grade_id']}: outputs saved"
+
+
+def test_the_notebook_is_the_source():
+    """No builder, cell-string file or example maker beside the notebook: instructors edit the .ipynb files."""
+    assert sorted(p.name for p in SRC.glob("*.py")) == []
+    assert (EXAMPLES / "EXPECTED.yaml").is_file()
+
+
+EXPECTED_KEYS = {"total", "style", "lose", "bug", "error", "note"}
 
 
 def test_examples_listed_in_expected_yaml(manifest):
-    expected = yaml.safe_load((EXAMPLES / "EXPECTED.yaml").read_text())["students"]
+    expected = yaml.safe_load((EXAMPLES / "EXPECTED.yaml").read_text(encoding="utf-8"))["students"]
     assert sorted(expected) == sorted(p.stem for p in EXAMPLES.glob("*.ipynb"))
     for sid, spec in expected.items():
         assert re.fullmatch(r"\d{8}", sid)
-        assert set(spec["lost"]) <= set(manifest.task_names)
-        assert spec["total"] == 100 - sum(spec["lost"].values()), sid
+        assert set(spec) <= EXPECTED_KEYS, (sid, set(spec) - EXPECTED_KEYS)
+        lose = spec.get("lose", [])
+        assert set(lose) <= set(manifest.task_names) and len(lose) == len(set(lose)), sid
+        assert 0 <= spec["total"] <= 100 and (spec["total"] == 100) == (not lose), sid
+        assert spec["total"] >= 100 - sum(manifest.task(t).points for t in lose), sid
+
+
+def _instructor_cells(nb) -> list[tuple[str, str, str]]:
+    return [(c.cell_type, c.metadata["nbgrader"]["grade_id"], c.source) for c in nb.cells
+            if "nbgrader" in c.metadata and not c.metadata["nbgrader"].get("solution")]
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.ipynb")), ids=lambda p: p.stem)
+def test_example_is_the_released_notebook_with_answers(path, notebook):
+    """Each example keeps the notebook's instructor cells (same order, same text) and one cell per solution."""
+    example = nbformat.read(str(path), as_version=4)
+    nbformat.validate(example)
+    assert _instructor_cells(example) == _instructor_cells(notebook), \
+        f"{path.name}: its locked cells differ from w03_training.ipynb (edit the example in Jupyter)"
+    solutions = [c.metadata["nbgrader"]["grade_id"] for c in notebook.cells if c.metadata["nbgrader"]["solution"]]
+    assert [c.metadata["nbgrader"]["grade_id"] for c in example.cells
+            if c.metadata.get("nbgrader", {}).get("solution")] == solutions
+    assert example.metadata["kernelspec"]["name"] == "python3"
+    assert not any(c.get("outputs") for c in example.cells)
 
 
 @pytest.mark.slow

@@ -19,8 +19,8 @@ sys.path.insert(0, str(ROOT))
 from benchmarks import bench_grading as bench  # noqa: E402
 from benchmarks.nbgrader_native import CHECKS, INSTRUCTOR_NOTEBOOK, build_native_notebook  # noqa: E402
 
-EXAMPLES = ROOT / "course" / "examples" / "w03_training"
-# example submission -> grade cells that must fail (course/examples/w03_training, make_examples.py)
+EXAMPLES = ROOT / "assignments" / "w03_training" / "examples"
+# example submission -> grade cells that must fail (assignments/w03_training/examples, EXPECTED.yaml)
 BUGGY = {"21020003": {"momentum_step", "adam_step", "confusion_matrix"}, "21020004": {"batchnorm_forward"}}
 
 

@@ -1,7 +1,8 @@
 """Week 3 end to end: release -> collect -> grade (sandboxed pool) -> feedback -> export, on the bundled
 examples (correct in two styles, seeded bugs, a broken notebook, hostile notebooks).
 
-Every example's score must equal course/examples/w03_training/EXPECTED.yaml, task by task.
+Every example's score must equal assignments/w03_training/examples/EXPECTED.yaml: its total, and exactly the
+tasks it lists under `lose` lose points (each with a message).
 """
 import csv
 from pathlib import Path
@@ -16,12 +17,12 @@ from autograder.core.settings import GradeSettings, open_course
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "w03_training"
-EXAMPLES = PROJECT_ROOT / "course" / "examples" / ASSIGNMENT
+EXAMPLES = PROJECT_ROOT / "assignments" / ASSIGNMENT / "examples"
 
 
 def expected() -> dict:
     data = yaml.safe_load((EXAMPLES / "EXPECTED.yaml").read_text(encoding="utf-8"))
-    return {str(k): v for k, v in (data.get("students") or data).items()}
+    return {str(k): v for k, v in data["students"].items()}
 
 
 @pytest.fixture(scope="module")
@@ -46,16 +47,15 @@ def test_every_example_scores_as_expected(graded):
     problems = []
     for sid, spec in exp.items():
         result = load_result(course.result_file(sid, ASSIGNMENT))
-        total = spec["total"] if isinstance(spec, dict) else spec
-        if result.score != pytest.approx(total):
-            lost = {t.task: (t.score, t.messages[:1]) for t in result.tasks if t.score < t.max_score}
-            problems.append(f"{sid}: {result.score} != {total}; {lost}; {result.error}")
-        for task, points in (spec.get("lost") or {}).items() if isinstance(spec, dict) else ():
-            t = next(t for t in result.tasks if t.task == task)
-            if t.max_score - t.score != pytest.approx(points):
-                problems.append(f"{sid}: {task} lost {t.max_score - t.score}, expected {points}")
-            if not t.messages:
-                problems.append(f"{sid}: {task} lost points without a message")
+        lost = {t.task: (t.max_score - t.score, t.messages[:1]) for t in result.tasks if t.score < t.max_score}
+        if result.score != pytest.approx(spec["total"]):
+            problems.append(f"{sid}: {result.score} != {spec['total']}; {lost}; {result.error}")
+        if set(lost) != set(spec.get("lose", [])):
+            problems.append(f"{sid}: lost points in {sorted(lost)}, expected in {sorted(spec.get('lose', []))}")
+        problems += [f"{sid}: {task} lost points without a message"
+                     for task in lost if not next(t for t in result.tasks if t.task == task).messages]
+        if (result.status == "error") != bool(spec.get("error")):
+            problems.append(f"{sid}: status {result.status}, expected error={bool(spec.get('error'))}")
     assert not problems, "\n".join(problems)
 
 
@@ -106,7 +106,7 @@ def test_feedback_and_exports(graded, tmp_path):
     for row in rows:
         totals[row["student_id"]] = totals.get(row["student_id"], 0) + float(row["score"])
     for sid, spec in expected().items():
-        assert totals[sid] == pytest.approx(spec["total"] if isinstance(spec, dict) else spec)
+        assert totals[sid] == pytest.approx(spec["total"])
 
 
 def test_gradebook_matches_results(graded):
@@ -123,7 +123,7 @@ def test_fallback_without_bubblewrap_still_grades(graded, tmp_path):
     from autograder.pipeline.job import grade_submission
     course, settings, _, _ = graded
     exp = expected()
-    sid = next(s for s, spec in exp.items() if (spec["total"] if isinstance(spec, dict) else spec) == 100)
+    sid = next(s for s, spec in exp.items() if spec["total"] == 100)
     nb = next(course.submitted(sid, ASSIGNMENT).glob("*.ipynb"))
     result = grade_submission(assignment=ASSIGNMENT, notebook_path=nb, student_id=sid,
                               settings=settings.with_(sandbox="none", save_notebook=False))
