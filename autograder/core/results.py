@@ -1,4 +1,4 @@
-"""Grading results as data (rendered elsewhere), and their atomic storage.
+"""Grading results as data (rendered elsewhere), and their storage (`result.json`, written atomically).
 
 A `SubmissionResult` is what a grading job returns: plain dataclasses that round-trip through JSON,
 so a distributed runner can ship them and a re-run can resume from `result.json`.
@@ -6,10 +6,10 @@ so a distributed runner can ship them and a re-run can resume from `result.json`
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from autograder.core.atomic import write_json_atomic
 
 RESULT_VERSION = 1
 
@@ -92,29 +92,6 @@ class SubmissionResult:
         return cls(student_id=student_id, assignment=assignment, status=status, error=error,
                    tasks=[TaskResult(task=t.name, max_score=t.points, description=t.description) for t in tasks],
                    **kw)
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file so that readers see the old one or the new one, never half of one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def write_json_atomic(path: Path, data) -> None:
-    write_text_atomic(path, json.dumps(data, indent=1, sort_keys=True))
 
 
 def save_result(path: Path, result: SubmissionResult) -> None:

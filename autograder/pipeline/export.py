@@ -12,8 +12,9 @@ import csv
 import io
 from pathlib import Path
 
+from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
-from autograder.core.results import load_result, write_text_atomic
+from autograder.core.results import load_result
 
 TOTAL_COLUMNS = ["student_id", "assignment", "score", "max_score"]
 TASK_COLUMNS = ["student_id", "assignment", "task", "score", "max_score"]

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import jinja2
 
+from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import ConfigError, InputError
 from autograder.core.manifest import load_manifest
-from autograder.core.results import SubmissionResult, load_result, write_text_atomic
+from autograder.core.results import SubmissionResult, load_result
 from autograder.pipeline.collect import SAFE_ID
 
 TEMPLATES = Path(__file__).parent / "templates"

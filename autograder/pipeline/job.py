@@ -13,9 +13,10 @@ from pathlib import Path
 
 import nbformat
 
+from autograder.core.atomic import write_text_atomic
 from autograder.core.errors import AutograderError, NotebookInvalid
 from autograder.core.manifest import Manifest, load_manifest
-from autograder.core.results import REJECTED, SubmissionResult, TaskResult, write_text_atomic
+from autograder.core.results import REJECTED, SubmissionResult, TaskResult
 from autograder.core.settings import GradeSettings
 from autograder.engine.session import student_session
 from autograder.testing.plugin import GradingPlugin, run_tests

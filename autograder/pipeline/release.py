@@ -24,10 +24,10 @@ from pathlib import Path
 
 from traitlets.config import Config
 
+from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import ConfigError
 from autograder.core.manifest import load_manifest
-from autograder.core.results import write_text_atomic
 from autograder.pipeline.gradebook import open_gradebook, quiet_sqlalchemy
 from autograder.pipeline.leakscan import Finding, scan_release
 

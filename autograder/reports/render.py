@@ -14,8 +14,8 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from autograder.core.atomic import write_json_atomic
 from autograder.core.coursedir import CourseDirectory
-from autograder.core.results import write_json_atomic
 from autograder.reports import plots
 from autograder.reports.data import load_course_data, relative_link
 from autograder.reports.grades import SUBMITTED, Grades, compute_grades, format_number

@@ -1,6 +1,7 @@
 import json
 import os
 
+from autograder.core.atomic import write_json_atomic
 from autograder.core.manifest import Task
 from autograder.core.results import (
     FAILED,
@@ -11,7 +12,6 @@ from autograder.core.results import (
     TaskResult,
     load_result,
     save_result,
-    write_json_atomic,
 )
 
 
