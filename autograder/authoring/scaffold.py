@@ -17,8 +17,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.authoring.notebook_checks import grade_source
-from autograder.core.errors import InputError
 from autograder.core.atomic import write_text_atomic
+from autograder.core.errors import InputError
 
 NAME_RULE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 TASK = "add"
