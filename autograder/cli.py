@@ -11,6 +11,7 @@ DESCRIPTION = """\
 Autograder for INT3121 (image classification with CNNs).
 
 Typical week:  release -> (students submit) -> collect -> grade -> feedback -> export.
+Authoring:     author new -> (edit the notebook in Jupyter) -> author check -> selftest -> release.
 The course directory (--course, default: the current directory) has nbgrader's layout:
 release/, submitted/, autograded/, feedback/, gradebook.db. Assignment sources are read from the
 project's assignments/ folder, or the one named in COURSE/autograder.yaml.
@@ -137,10 +138,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="none")
     p.set_defaults(func=cmd_check)
 
+    from autograder.authoring.cli import register as register_authoring
     from autograder.reports.cli import register as register_reports
     from autograder.seminar.cli import register as register_seminar
     register_seminar(sub)
     register_reports(sub)
+    register_authoring(sub)
     return parser
 
 
