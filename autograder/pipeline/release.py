@@ -2,16 +2,19 @@
 
     release_assignment(course=..., assignment="w03_training")
 
-1. `nbgrader_config.py` is written into the course dir (so `nbgrader formgrader` / `nbgrader export`
-   run there see the same sources, gradebook and exchange).
-2. nbgrader's `GenerateAssignment` converts `assignments/A/*.ipynb` into `release/A/` (solutions and hidden
-   tests stripped, checksums written, cells locked) and records the assignment, notebooks and grade cells in
-   the gradebook. Its source directory is the absolute `course.source_root`; its `ignore` is `*` so that it
-   copies no other file of the source folder (tests, manifest, build scripts never reach `release/`).
-3. `tests/public/` is copied to `release/A/public_tests/`, the manifest's `files` next to the notebook
+1. The manifest's notebook and `files` (only these) are copied from the assignment folder into
+   `COURSE/source/A/` (`course.staged_source`), nbgrader's source directory. The assignment folder itself
+   (tests, examples, selftest.yaml: solutions and grading material) is never nbgrader's source, so even a plain
+   `nbgrader generate_assignment A` run in the course dir can copy nothing else into `release/`.
+2. `nbgrader_config.py` is written into the course dir (so `nbgrader formgrader` / `nbgrader export` /
+   `nbgrader generate_assignment` run there see the same staged source, gradebook and exchange).
+3. nbgrader's `GenerateAssignment` converts the staged notebook into `release/A/` (solutions and hidden
+   tests stripped, checksums written, cells locked) and records the assignment, notebook and grade cells in
+   the gradebook. Its `ignore` is `*`: it copies no file itself.
+4. `tests/public/` is copied to `release/A/public_tests/`, the manifest's `files` next to the notebook
    (only these: anything else a release needs must be listed in the manifest).
-4. Every released file is scanned (`leakscan.py`); any finding removes the release and raises.
-5. nbgrader's `ExchangeReleaseAssignment` copies the release to `exchange/COURSE_ID/outbound/A/`.
+5. Every released file is scanned (`leakscan.py`); any finding removes the release and raises.
+6. nbgrader's `ExchangeReleaseAssignment` copies the release to `exchange/COURSE_ID/outbound/A/`.
 """
 from __future__ import annotations
 
@@ -32,8 +35,7 @@ from autograder.pipeline.gradebook import open_gradebook, quiet_sqlalchemy
 from autograder.pipeline.leakscan import Finding, scan_release
 
 DEFAULT_COURSE_ID = "INT3121"
-# nbgrader copies every non-ignored file of the source folder (tests/, the manifest, notebook build scripts...).
-# We let it convert the manifest's notebook only and copy exactly the declared files ourselves.
+# Our generate_assignment run converts the staged notebook only; we copy exactly the declared files ourselves.
 GENERATE_IGNORE = ["*"]
 # What the exchange copy and nbgrader's own commands run from the course dir skip.
 IGNORED = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", ".*", "tests", "manifest.yaml"]
@@ -62,7 +64,7 @@ class ReleaseReport:
 def nbgrader_config(course: CourseDirectory, course_id: str) -> Config:
     c = Config()
     c.CourseDirectory.root = str(course.root)
-    c.CourseDirectory.source_directory = str(course.source_root)   # absolute: os.path.join keeps it
+    c.CourseDirectory.source_directory = str(course.staged_source_root)   # absolute: os.path.join keeps it
     c.CourseDirectory.release_directory = "release"
     c.CourseDirectory.submitted_directory = "submitted"
     c.CourseDirectory.autograded_directory = "autograded"
@@ -79,7 +81,7 @@ def write_nbgrader_config(course: CourseDirectory, course_id: str) -> Path:
         "# Written by `autograder release`; edit the course config instead, this file is regenerated.\n"
         "c = get_config()  # noqa: F821\n"
         f"c.CourseDirectory.root = {str(course.root)!r}\n"
-        f"c.CourseDirectory.source_directory = {str(course.source_root)!r}\n"
+        f"c.CourseDirectory.source_directory = {str(course.staged_source_root)!r}\n"
         "c.CourseDirectory.release_directory = 'release'\n"
         "c.CourseDirectory.submitted_directory = 'submitted'\n"
         "c.CourseDirectory.autograded_directory = 'autograded'\n"
@@ -138,6 +140,30 @@ def _copy_tree(src: Path, dest: Path) -> None:
             shutil.copy2(path, target)
 
 
+def _declared_files(manifest, src: Path) -> list[tuple[Path, str]]:
+    """(file in the assignment folder, relative name) for each manifest `files` entry; each must lie inside."""
+    out = []
+    for rel in manifest.files:
+        source_file = (src / rel).resolve()
+        if not source_file.is_relative_to(src.resolve()) or not source_file.is_file():
+            raise ConfigError(f"manifest file {rel!r} is not a file inside {src}", file=str(manifest.path))
+        out.append((source_file, rel))
+    return out
+
+
+def stage_source(*, course: CourseDirectory, assignment: str, manifest, files: list[tuple[Path, str]]) -> Path:
+    """`COURSE/source/A/` afresh: the manifest's notebook and files, copied; nothing else of the assignment folder."""
+    staged = course.staged_source(assignment)
+    if staged.exists():
+        shutil.rmtree(staged)
+    staged.mkdir(parents=True)
+    shutil.copy2(course.source(assignment) / manifest.notebook, staged / manifest.notebook)
+    for source_file, rel in files:
+        (staged / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source_file, staged / rel)
+    return staged
+
+
 def release_assignment(*, course: CourseDirectory, assignment: str, force: bool = False,
                        course_id: str = DEFAULT_COURSE_ID, exchange: bool = True) -> ReleaseReport:
     """Release `assignment` into `course.release(assignment)` (and the exchange); see the module docstring."""
@@ -151,12 +177,14 @@ def release_assignment(*, course: CourseDirectory, assignment: str, force: bool 
                           file=str(course.manifest(assignment)))
     if not (src / manifest.notebook).is_file():
         raise ConfigError(f"notebook {manifest.notebook!r} not found in {src}", file=str(course.manifest(assignment)))
+    files = _declared_files(manifest, src)
     dest = course.release(assignment)
     if dest.exists():
         if not force:
             raise ConfigError("already released", file=str(dest), hint="pass force=True (--force) to release again")
         shutil.rmtree(dest)
 
+    staged = stage_source(course=course, assignment=assignment, manifest=manifest, files=files)
     config_path = write_nbgrader_config(course, course_id)
     config = nbgrader_config(course, course_id)
     config.GenerateAssignment.force = True
@@ -170,12 +198,9 @@ def release_assignment(*, course: CourseDirectory, assignment: str, force: bool 
     public = course.tests(assignment, "public")
     if public.is_dir():
         _copy_tree(public, dest / "public_tests")
-    for rel in manifest.files:
-        source_file = (src / rel).resolve()
-        if not source_file.is_relative_to(src.resolve()) or not source_file.is_file():
-            raise ConfigError(f"manifest file {rel!r} is not a file inside {src}", file=str(manifest.path))
+    for _, rel in files:
         (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source_file, dest / rel)
+        shutil.copy2(staged / rel, dest / rel)
 
     findings: list[Finding] = scan_release(dest, hidden_dir=course.tests(assignment, "hidden"), public_dir=public,
                                            reference_module=course.reference_module(assignment))

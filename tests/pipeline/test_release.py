@@ -1,6 +1,7 @@
 """release_assignment: nbgrader generate_assignment, public tests and files, gradebook, exchange, leak scan."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -55,7 +56,7 @@ def test_gradebook_and_nbgrader_config(course):
         assert {c.name for c in nb.solution_cells} == {"add_one_solution", "scale_solution"}
     from traitlets.config.loader import PyFileConfigLoader
     cfg = PyFileConfigLoader(course.nbgrader_config.name, path=str(course.root)).load_config()
-    assert cfg.CourseDirectory.source_directory == str(course.source_root)
+    assert cfg.CourseDirectory.source_directory == str(course.staged_source_root)
     assert cfg.CourseDirectory.db_url == course.db_url
     assert cfg.Exchange.root == str(course.exchange)
 
@@ -137,3 +138,55 @@ def test_nbgrader_cli_reads_the_course(course):
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert ASSIGNMENT in out.stdout + out.stderr
+
+
+SELFTEST_SECRET = "SELFTEST_SECRET_2718"
+
+
+def _plant_authoring_files(course) -> None:
+    """What an assignment folder holds beside the notebook: examples (filled-in solutions), selftest.yaml."""
+    src = course.source(ASSIGNMENT)
+    (src / "examples").mkdir()
+    shutil.copy(src / f"{ASSIGNMENT}.ipynb", src / "examples" / "21020001.ipynb")    # carries the solutions
+    (src / "examples" / "EXPECTED.yaml").write_text('students:\n  "21020001": {total: 100, style: "reference"}\n')
+    (src / "selftest.yaml").write_text(f"variants:\n  add_one:\n    off_by_two: |\n      def add_one(x):\n"
+                                       f"          return x + 2  # {SELFTEST_SECRET}\n")
+
+
+def test_release_stages_only_the_notebook_and_files(course):
+    _plant_authoring_files(course)
+    (course.staged_source(ASSIGNMENT)).mkdir(parents=True)
+    (course.staged_source(ASSIGNMENT) / "stale.py").write_text("left by an earlier release")
+    release_assignment(course=course, assignment=ASSIGNMENT)
+    staged = course.staged_source(ASSIGNMENT)
+    assert sorted(p.relative_to(staged).as_posix() for p in staged.rglob("*") if p.is_file()) == \
+        ["data/points.csv", f"{ASSIGNMENT}.ipynb"]
+    assert (staged / f"{ASSIGNMENT}.ipynb").read_bytes() == (course.source(ASSIGNMENT) / f"{ASSIGNMENT}.ipynb").read_bytes()
+
+
+@pytest.mark.slow
+def test_plain_nbgrader_generate_assignment_in_the_course_releases_no_grading_material(course):
+    """After `autograder release`, nbgrader's own command run in the course dir, with nbgrader's default ignore
+    patterns, copies nothing but the student notebook and the declared data files into release/."""
+    from nbgrader.coursedir import CourseDirectory as NbCourseDirectory
+    _plant_authoring_files(course)
+    release_assignment(course=course, assignment=ASSIGNMENT)
+    ignore = [f"--CourseDirectory.ignore={pattern}" for pattern in NbCourseDirectory().ignore]   # nbgrader's default
+    bin_dir = Path(sys.executable).parent                     # nbgrader runs alembic from PATH
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
+    out = subprocess.run([str(bin_dir / "nbgrader"), "generate_assignment", ASSIGNMENT, "--force", *ignore],
+                         cwd=course.root, env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    released = course.release(ASSIGNMENT)
+    assert sorted(p.relative_to(released).as_posix() for p in released.rglob("*") if p.is_file()) == \
+        ["data/points.csv", f"{ASSIGNMENT}.ipynb"]
+    for path in _released_files(course):
+        text = path.read_text(encoding="utf-8")
+        for secret in (*SECRETS, *MARKERS, SELFTEST_SECRET):
+            assert secret not in text, f"{path.name} leaks {secret!r}"
+    nb = nbformat.read(released / f"{ASSIGNMENT}.ipynb", as_version=4)
+    assert "raise NotImplementedError" in next(c.source for c in nb.cells
+                                               if c.metadata.get("nbgrader", {}).get("grade_id") == "add_one_solution")
+    assert scan_release(released, hidden_dir=course.tests(ASSIGNMENT, "hidden"),
+                        public_dir=course.tests(ASSIGNMENT, "public"),
+                        reference_module=course.reference_module(ASSIGNMENT)) == []
