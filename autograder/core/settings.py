@@ -22,12 +22,13 @@ from autograder.core.errors import ConfigError
 from autograder.core.yamlconfig import check_keys, read_yaml
 
 CONFIG_NAME = "autograder.yaml"
+DEFAULT_COURSE_ID = "INT3121"                                   # nbgrader course id unless configured
 SANDBOX_MODES = ("auto", "bwrap", "none")
 
 
 @dataclass(frozen=True)
 class CourseConfig:
-    course_id: str = "INT3121"                                  # nbgrader course id (exchange folder name)
+    course_id: str = DEFAULT_COURSE_ID                          # nbgrader course id (exchange folder name)
     assignments: Path = PROJECT_ROOT / "assignments"            # assignment sources
     reference_solutions: Path = PROJECT_ROOT / "reference_solutions"  # reference modules, one per assignment
     roster: Path | None = None                                  # CSV with a student_id column

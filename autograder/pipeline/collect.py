@@ -1,18 +1,19 @@
 """Collect submissions into `submitted/STUDENT/ASSIGNMENT/` (nbgrader's layout, with timestamp.txt).
 
-    report = collect_submissions(course=..., assignment="w03_training", source=None | folder | zip, roster=csv)
+    report = collect_submissions(course=..., assignment="w03_training", source=None | folder | zip, roster=file)
 
 Sources (`collect_sources.py`): None = the nbgrader exchange inbound of the course, a folder, or a zip
 (LMS bulk download). Notebooks are named `STUDENT.ipynb` or `STUDENT_anything.ipynb` (in any subfolder);
 with a roster, the longest `_`-separated prefix that is a rostered id wins (ids may contain `_`).
 Several files for one student: the newest (timestamp, then name) is kept and the report says which.
-Unknown students (not in the roster) are reported and skipped; without a roster everyone is accepted.
+Unknown students (not in the roster) are reported and skipped; without a roster everyone is accepted. The
+roster is any file `core/roster.read_roster` reads (our CSV, the university's class-list export, .xlsx);
+student IDs must be plain IDs (`core/student_ids.is_safe_id`: they name folders).
 A collected copy replaces the stored one only when it is newer; each copy is written into a temp folder
 and renamed into place.
 """
 from __future__ import annotations
 
-import csv
 import os
 import re
 import shutil
@@ -22,13 +23,14 @@ from datetime import datetime
 from pathlib import Path
 
 from autograder.core.coursedir import CourseDirectory
-from autograder.core.errors import CollectError, InputError
+from autograder.core.errors import CollectError
 from autograder.core.manifest import load_manifest
+from autograder.core.roster import read_roster
+from autograder.core.settings import DEFAULT_COURSE_ID
+from autograder.core.student_ids import SAFE_ID_TEXT, is_safe_id
 from autograder.pipeline import collect_sources
 from autograder.pipeline.collect_sources import Candidate, read_timestamp
-from autograder.pipeline.release import DEFAULT_COURSE_ID
 
-SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f UTC"          # nbgrader's timestamp.txt
 
 
@@ -52,35 +54,6 @@ class CollectReport:
 
     def summary(self) -> str:
         return "\n".join(self.lines())
-
-
-def load_roster_ids(path: Path) -> set[str]:
-    """Student ids from a CSV with a `student_id` column (text: leading zeros kept; BOM/whitespace ok)."""
-    file = str(path)
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.reader(f))
-    except FileNotFoundError:
-        raise InputError("roster not found", file=file) from None
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise InputError(f"roster cannot be read ({e})", file=file, hint="save it as CSV UTF-8") from None
-    if not rows:
-        raise InputError("roster is empty", file=file, hint="the first row must name a student_id column")
-    header = [h.strip().lower() for h in rows[0]]
-    if "student_id" not in header:
-        raise InputError(f"no student_id column; found: {', '.join(header) or '(nothing)'}", file=file,
-                         where="row 1")
-    col = header.index("student_id")
-    ids = set()
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        sid = row[col].strip() if col < len(row) else ""
-        if not SAFE_ID.match(sid) or ".." in sid:
-            raise InputError(f"student_id {sid!r} is empty or not a plain id (letters, digits, . _ -)",
-                             file=file, where=f"row {number}")
-        ids.add(sid)
-    return ids
 
 
 def student_of(candidate: Candidate, roster: set[str] | None) -> str:
@@ -134,7 +107,7 @@ def collect_submissions(*, course: CourseDirectory, assignment: str, source: Pat
     """Copy the newest notebook of each (rostered) student into `course.submitted(student, assignment)`."""
     manifest = load_manifest(course.manifest(assignment))
     cap = int(manifest.limits.notebook_mb * 2**20)
-    ids = load_roster_ids(Path(roster)) if roster is not None else None
+    ids = read_roster(roster).ids if roster is not None else None
     report = CollectReport(assignment=assignment)
     per_student: dict[str, list[Candidate]] = {}
     for found in _candidates(course, assignment, source, manifest.notebook, course_id, cap):
@@ -142,8 +115,8 @@ def collect_submissions(*, course: CourseDirectory, assignment: str, source: Pat
             report.rejected.append(found)
             continue
         sid = student_of(found, ids)
-        if not SAFE_ID.match(sid) or ".." in sid:
-            report.rejected.append((found.name, f"student id {sid[:40]!r} is not a plain id (letters, digits, . _ -)"))
+        if not is_safe_id(sid):
+            report.rejected.append((found.name, f"student id {sid[:40]!r} is not a plain id ({SAFE_ID_TEXT})"))
         elif ids is not None and sid not in ids:
             if sid not in report.unknown_students:
                 report.unknown_students.append(sid)

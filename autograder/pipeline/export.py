@@ -4,32 +4,20 @@
     export_scores(course=..., out=..., by_task=True)                    student_id,assignment,task,score,max_score
 
 Rows are sorted by assignment then student. A submission that errored exports 0 for each task.
-Text cells starting with = + - @ (or a tab/CR) get a leading apostrophe so spreadsheets do not run them.
+Written by `core/csvfile.py`: plain UTF-8 (IDs and numbers only; see csvfile's docstring), text cells
+formula-safe, scores as numbers shown the way the feedback page shows them (`core/scores.format_score`),
+atomically.
 """
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
+from autograder.core.csvfile import write_csv
 from autograder.core.results import load_result
 
 TOTAL_COLUMNS = ["student_id", "assignment", "score", "max_score"]
 TASK_COLUMNS = ["student_id", "assignment", "task", "score", "max_score"]
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A spreadsheet-safe text cell (CSV/formula injection)."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _number(x: float) -> str:
-    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
-
-
 def _results(course: CourseDirectory, assignment: str | None):
     base = course.root / "autograded"
     if not base.is_dir():
@@ -58,11 +46,5 @@ def score_rows(*, course: CourseDirectory, assignment: str | None = None, by_tas
 
 def export_scores(*, course: CourseDirectory, out: Path, assignment: str | None = None, by_task: bool = False) -> Path:
     """Write the CSV atomically; returns `out`."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(TASK_COLUMNS if by_task else TOTAL_COLUMNS)
-    for row in score_rows(course=course, assignment=assignment, by_task=by_task):
-        writer.writerow([neutralise(str(v)) if isinstance(v, str) else _number(v) for v in row])
-    out = Path(out)
-    write_text_atomic(out, buf.getvalue())
-    return out
+    rows = score_rows(course=course, assignment=assignment, by_task=by_task)
+    return write_csv(out, rows, header=TASK_COLUMNS if by_task else TOTAL_COLUMNS, bom=False)

@@ -2,28 +2,24 @@
 
     write_feedback(course=..., assignment="w03_training") -> [feedback/STUDENT/ASSIGNMENT/index.html, ...]
 
-`page_context` turns a `SubmissionResult` into plain data; `templates/feedback.html.j2` renders it with
-autoescaping on (messages, notes and errors come from student code and are escaped). Hidden checks are
+`page_context` turns a `SubmissionResult` into plain data (scores as numbers); `templates/feedback.html.j2`
+renders it through the shared environment (`core/templates.py`: autoescaping on, since messages, notes and
+errors come from student code; scores shown with the `score` filter, as every other page and export shows them). Hidden checks are
 shown by their message only, never by test name or code. Students without a stored result get no page.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-import jinja2
-
 from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import ConfigError, InputError
 from autograder.core.manifest import load_manifest
 from autograder.core.results import SubmissionResult, load_result
-from autograder.pipeline.collect import SAFE_ID
+from autograder.core.student_ids import SAFE_ID_TEXT, is_safe_id
+from autograder.core.templates import render
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.6f}".rstrip("0").rstrip(".") or "0"
 
 
 def page_context(result: SubmissionResult, *, title: str = "", descriptions: dict | None = None) -> dict:
@@ -38,33 +34,28 @@ def page_context(result: SubmissionResult, *, title: str = "", descriptions: dic
                 hidden_n += 1
                 label = f"hidden check {hidden_n}"
             checks.append({"label": label, "visibility": c.visibility, "passed": c.passed,
-                           "points": _fmt(c.points), "message": c.message if not c.passed else ""})
+                           "points": c.points, "message": c.message if not c.passed else ""})
         tasks.append({"name": t.task, "description": t.description or descriptions.get(t.task, ""),
-                      "score": _fmt(t.score if result.status == "graded" else 0.0), "max_score": _fmt(t.max_score),
+                      "score": t.score if result.status == "graded" else 0.0, "max_score": t.max_score,
                       "full": result.status == "graded" and t.score >= t.max_score - 1e-9, "checks": checks,
                       "passed": sum(c["passed"] for c in checks), "total": len(checks)})
     graded = result.status == "graded"
     return {"student_id": result.student_id, "assignment": result.assignment, "title": title,
-            "graded": graded, "error": result.error, "score": _fmt(result.score if graded else 0.0),
-            "max_score": _fmt(result.max_score), "tasks": tasks, "notes": list(result.notes),
+            "graded": graded, "error": result.error, "score": result.score if graded else 0.0,
+            "max_score": result.max_score, "tasks": tasks, "notes": list(result.notes),
             "sandbox": result.sandbox or "unknown"}
 
 
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
 def render_feedback(context: dict) -> str:
-    return _environment().get_template("feedback.html.j2").render(**context)
+    return render(TEMPLATES, "feedback.html.j2", **context)
 
 
 def write_feedback(*, course: CourseDirectory, assignment: str, student_ids=None) -> list[Path]:
     """Write feedback pages (atomically) for `student_ids` (default: every graded student); returns the paths."""
     ids = list(student_ids) if student_ids else course.graded_students(assignment)   # folder names: safe
     for sid in student_ids or ():
-        if not isinstance(sid, str) or not SAFE_ID.match(sid) or ".." in sid:
-            raise InputError(f"student id {sid!r} is not a plain id (letters, digits, . _ -)")
+        if not is_safe_id(sid):
+            raise InputError(f"student id {sid!r} is not a plain id ({SAFE_ID_TEXT})")
     try:
         manifest = load_manifest(course.manifest(assignment))
         title, descriptions = manifest.title, {t.name: t.description for t in manifest.tasks}

@@ -31,10 +31,10 @@ from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import ConfigError
 from autograder.core.manifest import load_manifest
+from autograder.core.settings import DEFAULT_COURSE_ID
 from autograder.pipeline.gradebook import open_gradebook, quiet_sqlalchemy
 from autograder.pipeline.leakscan import Finding, scan_release
 
-DEFAULT_COURSE_ID = "INT3121"
 # Our generate_assignment run converts the staged notebook only; we copy exactly the declared files ourselves.
 GENERATE_IGNORE = ["*"]
 # What the exchange copy and nbgrader's own commands run from the course dir skip.

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from autograder.core.manifest import load_manifest
 from autograder.core.results import FAILED, GRADED, VERDICTS, SubmissionResult, load_result, save_result
+from autograder.core.scores import format_points
 from autograder.core.settings import GradeSettings
 from autograder.pipeline.job import file_sha256, grade_submission
 
@@ -115,7 +116,7 @@ def _finish(settings, summary, result, bar):
         summary.errors.append(result.student_id)
     if not kept:
         summary.kept_previous.append(result.student_id)
-    bar.set_postfix_str(f"{result.student_id}: {result.score:g}/{result.max_score:g}")
+    bar.set_postfix_str(f"{result.student_id}: {format_points(result.score, result.max_score)}")
     bar.update(1)
 
 

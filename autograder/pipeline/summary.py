@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.results import load_result
+from autograder.core.scores import format_score
 
 
 def summary_rows(*, course: CourseDirectory, assignment: str) -> list[dict]:
@@ -11,7 +12,7 @@ def summary_rows(*, course: CourseDirectory, assignment: str) -> list[dict]:
         result = load_result(course.result_file(sid, assignment))
         if result is None:
             continue
-        lost = [f"{t.task} -{t.max_score - t.score:g}" for t in result.tasks if t.score < t.max_score]
+        lost = [f"{t.task} -{format_score(t.max_score - t.score)}" for t in result.tasks if t.score < t.max_score]
         rows.append({"student_id": sid, "score": result.score, "max_score": result.max_score,
                      "status": result.status, "lost": ", ".join(lost) if result.status == "graded" else result.error,
                      "seconds": result.seconds})
@@ -25,7 +26,7 @@ def render_summary(*, course: CourseDirectory, assignment: str, summary=None) ->
              f"{'-' * width}  {'-' * 7}  {'-' * 7}  {'-' * 6}  {'-' * 40}"]
     for r in rows:
         lost = r["lost"] if len(r["lost"]) <= 100 else r["lost"][:97] + "..."
-        lines.append(f"{r['student_id']:<{width}}  {r['score']:>7.4g}  {r['status']:<7}  {r['seconds']:>5.1f}s  {lost}")
+        lines.append(f"{r['student_id']:<{width}}  {format_score(r['score']):>7}  {r['status']:<7}  {r['seconds']:>5.1f}s  {lost}")
     if summary is not None:
         lines.append("")
         lines.append(f"{len(summary.graded)} graded now, {len(summary.skipped)} unchanged (kept), "
@@ -35,5 +36,5 @@ def render_summary(*, course: CourseDirectory, assignment: str, summary=None) ->
                          "(run the command again to retry)")
     if rows:
         mean = sum(r["score"] for r in rows) / len(rows)
-        lines.append(f"class mean {mean:.1f} over {len(rows)} submission(s)")
+        lines.append(f"class mean {format_score(mean)} over {len(rows)} submission(s)")
     return "\n".join(lines)

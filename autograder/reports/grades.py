@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from autograder.core.scores import format_score
 from autograder.reports.data import CourseData
 from autograder.reports.late import Lateness, apply_penalty, assess_lateness
 from autograder.reports.policy import Policy
@@ -28,14 +29,6 @@ SUBMITTED = ("on_time", "late", "not_accepted", "error", "ungraded", "scored")
 SCORE_COLUMNS = ["student_id", "assessment", "kind", "title", "weight", "scale", "status", "raw_score",
                  "submitted_at", "due", "extension_days", "minutes_late", "days_late", "penalty_percent", "score",
                  "points", "error", "notes", "feedback", "group", "adjustment", "adjustment_reason"]
-
-
-def format_number(value) -> str:
-    """The one way a number is shown and exported: at most 2 decimals, no trailing zeros, "" for none."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    text = f"{round(float(value), 2):.2f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 @dataclass
@@ -152,8 +145,8 @@ def student_table(policy: Policy, students: pd.DataFrame, scores: pd.DataFrame) 
             if r.n_missing >= policy.at_risk.missing:
                 why.append(f"{r.n_missing} missing")
             if not math.isnan(r.running_grade) and r.running_grade < policy.at_risk.below_percent / 100 * scale:
-                why.append(f"running grade {format_number(r.running_grade)} < "
-                           f"{format_number(policy.at_risk.below_percent / 100 * scale)}")
+                why.append(f"running grade {format_score(r.running_grade)} < "
+                           f"{format_score(policy.at_risk.below_percent / 100 * scale)}")
         reasons.append("; ".join(why))
     out["risk_reasons"] = reasons
     out["at_risk"] = out["risk_reasons"] != ""

@@ -10,23 +10,22 @@
   with their roster status, for pandas/R/spreadsheets.
 Moodle and Canvas files hold active roster students only: dropped students and ids not on the roster are
 left out and reported back to the caller. Empty cells mean "no grade yet" (not due, or not graded yet).
-Text that a spreadsheet would run as a formula (starting with = + - @, tab or CR) gets a leading
-apostrophe; numbers are written as plain numbers, negative ones included.
+All three are written by `core/csvfile.py` (formula-safe text, numbers as numbers, atomic): the Moodle and
+Canvas files in plain UTF-8 (they go to an importer, not to Excel), the long file UTF-8 with a BOM (people open
+it in Excel).
 """
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from autograder.core.csvfile import write_csv
 from autograder.core.errors import InputError
-from autograder.reports.grades import Grades, format_number
+from autograder.reports.grades import Grades
 
 FORMATS = ("moodle", "canvas", "long")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LONG_COLUMNS = ["student_id", "name", "section", "student_status", "assessment", "kind", "weight", "status",
                 "submitted_at", "due", "days_late", "penalty_percent", "raw_score", "adjustment", "score",
                 "max_score", "points"]
@@ -38,26 +37,6 @@ class Export:
     format: str
     rows: int                                   # data rows written (students, or student x assessment)
     left_out: list[str] = field(default_factory=list)  # "ID (why)" for students not in an LMS file
-
-
-def neutralise(text: str) -> str:
-    """Text as a spreadsheet shows it, never as a formula."""
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def cell(value) -> str:
-    """One CSV cell: numbers formatted (never escaped), text neutralised."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return format_number(value)
-    if isinstance(value, pd.Timestamp):
-        return "" if pd.isna(value) else value.isoformat()
-    if value is pd.NaT:
-        return ""
-    return neutralise(str(value))
 
 
 def _wide(grades: Grades) -> tuple[pd.DataFrame, list]:
@@ -110,22 +89,12 @@ def _local(stamp, tz) -> str:
     return "" if stamp is None or pd.isna(stamp) else stamp.tz_convert(tz).isoformat()
 
 
-def to_csv_text(rows: list[list]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([cell(v) for v in row])
-    return buffer.getvalue()
-
-
 def write_export(grades: Grades, *, fmt: str, out: Path | str) -> Export:
-    """Write one LMS/long CSV file (UTF-8, CRLF line ends as RFC 4180 and both LMSs accept)."""
+    """Write one LMS/long CSV file (CRLF line ends as RFC 4180 and both LMSs accept; BOM only for `long`)."""
     if fmt not in FORMATS:
         raise InputError(f"unknown export format {fmt!r}", hint=f"use one of: {', '.join(FORMATS)}")
     rows = {"moodle": moodle_rows, "canvas": canvas_rows, "long": long_rows}[fmt](grades)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(to_csv_text(rows), encoding="utf-8", newline="")
+    out = write_csv(out, rows, bom=fmt == "long")
     header_rows = 2 if fmt == "canvas" else 1
     return Export(path=out, format=fmt, rows=len(rows) - header_rows,
                   left_out=[] if fmt == "long" else _left_out(grades))

@@ -1,35 +1,32 @@
 """Grade reports as HTML: `index.html` for the class, `students/<student_id>.html` for each student.
 
-Grades (grades.py) become plain dicts here; the jinja2 templates in `templates/` (autoescaped) lay them out.
-Numbers go through `format_number`, the same function the CSV exports use, so page and files agree.
+Grades (grades.py) become plain dicts here; the templates in `templates/` lay them out through the shared
+jinja2 environment (`core/templates.py`, autoescaped). Numbers go through its `score` filter
+(`core/scores.format_score`), the function the CSV exports use, so pages and files agree. Pages are written
+atomically; a student ID that cannot name a file (`core/student_ids.is_safe_id`) gets no page, with a warning.
 """
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
-from autograder.core.atomic import write_json_atomic
+from autograder.core.atomic import write_json_atomic, write_text_atomic
 from autograder.core.coursedir import CourseDirectory
+from autograder.core.student_ids import is_safe_id
+from autograder.core.templates import render
 from autograder.reports import plots
 from autograder.reports.data import load_course_data, relative_link
-from autograder.reports.grades import SUBMITTED, Grades, compute_grades, format_number
+from autograder.reports.grades import SUBMITTED, Grades, compute_grades
 from autograder.reports.policy import find_policy, load_policy
 
-SAFE_ID = re.compile(r"^[A-Za-z0-9._-]+$")
+TEMPLATES = Path(__file__).parent / "templates"
 STATUS_TEXT = {"on_time": "on time", "late": "late", "not_accepted": "not accepted", "missing": "missing",
                "open": "not due yet", "ungraded": "not graded yet", "error": "could not be graded",
                "scored": "scored"}
-
-_env = jinja2.Environment(loader=jinja2.PackageLoader("autograder.reports", "templates"),
-                          autoescape=jinja2.select_autoescape(["html", "j2"], default_for_string=True),
-                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-_env.filters["num"] = format_number
 
 
 @dataclass
@@ -104,7 +101,7 @@ def class_context(grades: Grades, *, with_plots: bool = True) -> dict:
                plots.seminar_criteria(grades.criteria, labels), plots.rater_disagreement(grades.criteria)]
     submitted = grades.scores[grades.scores["status"].isin(SUBMITTED) & (grades.scores["kind"] == "assignment")]
     others = students[students["status"] == "not_on_roster"]
-    unknown = [{"student_id": r["student_id"], "safe": bool(SAFE_ID.match(r["student_id"])),
+    unknown = [{"student_id": r["student_id"], "safe": is_safe_id(r["student_id"]),
                 "assessments": ", ".join(labels[a] for a in submitted.loc[submitted["student_id"] == r["student_id"],
                                                                          "assessment"])}
                for r in others.to_dict("records")]
@@ -159,8 +156,7 @@ def render_reports(grades: Grades, *, out: Path | str, with_plots: bool = True) 
     t0 = time.perf_counter()
     context = class_context(grades, with_plots=with_plots)
     t1 = time.perf_counter()
-    (out / "index.html").write_text(_env.get_template("index.html.j2").render(**context), encoding="utf-8")
-    template = _env.get_template("student.html.j2")
+    write_text_atomic(out / "index.html", render(TEMPLATES, "index.html.j2", **context))
     scores = _group(grades.scores.to_dict("records"), "student_id")
     tasks: dict = {}
     for (sid, aid), rows in _group(grades.tasks.to_dict("records"), "student_id", "assessment").items():
@@ -169,12 +165,12 @@ def render_reports(grades: Grades, *, out: Path | str, with_plots: bool = True) 
     n = 0
     for student in grades.students.to_dict("records"):
         sid = student["student_id"]
-        if not SAFE_ID.match(sid):
+        if not is_safe_id(sid):
             grades.warnings.append(f"no page for student id {sid!r}: not usable as a file name")
             continue
         ctx = student_context(grades, student, scores=scores[sid], tasks=tasks.get(sid, {}), rubric=rubric,
                               pages=pages)
-        (pages / f"{sid}.html").write_text(template.render(**ctx), encoding="utf-8")
+        write_text_atomic(pages / f"{sid}.html", render(TEMPLATES, "student.html.j2", **ctx))
         n += 1
     t2 = time.perf_counter()
     return ReportSummary(index=out / "index.html", student_pages=n, warnings=list(grades.warnings),

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.core.errors import ImportRejected
-from autograder.seminar import csvio
-from autograder.seminar.registration import closest_id, read_roster
+from autograder.core.roster import read_roster
+from autograder.core.student_ids import clean_id, id_width
+from autograder.core.tables import parse_number, read_table
+from autograder.seminar.registration import closest_id
 from autograder.seminar.rubric import Rubric
 from autograder.seminar.store import AudienceVote, Group, load_groups, open_db, replace_audience, save_rubric
 
@@ -67,7 +69,7 @@ def rater_id(raw: str, *, width: int | None) -> str:
     """A student ID from a rater cell: '16022417', '1.6022417E7' or '16022417@vnu.edu.vn'."""
     text = raw.strip()
     local = text.split("@", 1)[0] if "@" in text else text
-    cleaned = csvio.clean_id(local, width=width)
+    cleaned = clean_id(local, width=width)
     return cleaned if cleaned.isdigit() else text.casefold()
 
 
@@ -103,8 +105,8 @@ def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group]
     if not groups:
         raise ImportRejected(f"no groups are stored for {rubric.assessment!r}", file=str(path),
                              hint="run `autograder groups import` first")
-    table = csvio.read_table(path, aliases=AUDIENCE_COLUMNS, required=("rater", "group", "score"))
-    width = csvio.id_width([s for g in groups.values() for s in g.members])
+    table = read_table(path, aliases=AUDIENCE_COLUMNS, required=("rater", "group", "score"))
+    width = id_width([s for g in groups.values() for s in g.members])
     by_key = {group_key(name): name for name in groups}
     votes, problems = [], []
     for r in table.rows:
@@ -116,7 +118,7 @@ def parse_audience(path: Path | str, *, rubric: Rubric, groups: dict[str, Group]
         if problem:
             bad.append(problem)
         try:
-            score = csvio.parse_number(r.get("score"))
+            score = parse_number(r.get("score"))
             if score is None:
                 bad.append("column 'score': empty")
             elif not 0 <= score <= crit.max_points:

@@ -20,6 +20,7 @@ from dataclasses import asdict
 
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import RubricError
+from autograder.core.scores import format_score
 from autograder.seminar.rubric import ASSESSMENTS, load_rubric
 
 
@@ -112,7 +113,7 @@ def cmd_adjust(args) -> int:
     from autograder.seminar.adjust import record_adjustment
     adj = record_adjustment(_db_url(args), assessment=args.assessment, student_id=args.student, delta=args.delta,
                             reason=args.reason, author=args.by or "")
-    print(f"recorded {adj.delta:+g} for {adj.student_id} ({args.assessment}): {adj.reason}")
+    print(f"recorded {format_score(adj.delta, sign=True)} for {adj.student_id} ({args.assessment}): {adj.reason}")
     return 0
 
 

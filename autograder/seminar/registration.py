@@ -10,28 +10,23 @@ Problem kinds (JSON: ``{"problems": [{"kind", "student_id", "groups", "suggestio
                        the last registration is the one used for the other checks
     duplicate_dataset  a dataset taken by two or more groups (compared ignoring case, spaces and dashes)
 
-IDs are strings; spreadsheet damage (1.6022417E7, 16022417.0, dropped leading zeros) is undone first.
+The roster is read by `core/roster.py` (also the university's export); IDs follow `core/student_ids.py`
+(spreadsheet damage such as 1.6022417E7, 16022417.0 or dropped leading zeros is undone first).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from autograder.core.errors import ImportRejected, InputError
-from autograder.seminar import csvio
+from autograder.core.roster import Roster, read_roster
+from autograder.core.student_ids import clean_id, split_ids
+from autograder.core.tables import read_table
 from autograder.seminar.store import Group, open_db, replace_groups
 
 KINDS = ("unknown_id", "duplicate_member", "unassigned", "group_size", "duplicate_group", "duplicate_dataset")
 
-ROSTER_COLUMNS = {
-    "student_id": ("student id", "id", "mssv", "mã sinh viên", "ma sinh vien", "mã sv", "ma sv", "student"),
-    "name": ("full name", "họ và tên", "họ tên", "ho ten", "ho va ten", "student name"),
-    # university exports split the name: "Họ đệm" (family and middle names) + "Tên" (given name)
-    "family_name": ("họ đệm", "họ lót", "họ và tên đệm", "ho dem", "last name", "surname", "family name"),
-    "given_name": ("tên", "ten", "first name", "given name"),
-    "email": ("email address", "e-mail", "vnu email", "email vnu"),
-}
 REGISTRATION_COLUMNS = {
     "group": ("group name", "team", "team name", "tên nhóm", "nhóm"),
     "leader_email": ("leader email", "leader", "leader e-mail", "email", "email address", "email nhóm trưởng"),
@@ -49,22 +44,6 @@ class Problem:
     groups: list[str]               # the groups concerned, in registration order
     suggestion: str | None          # unknown_id: the closest roster ID; otherwise None
     detail: str                     # one sentence for a person, with rows and how to fix
-
-
-@dataclass(frozen=True)
-class Roster:
-    students: dict[str, str]        # student_id -> name, in roster order
-    width: int | None               # the usual ID length (leading zeros restored to it)
-    path: str = ""
-    emails: dict[str, str] = field(default_factory=dict)     # e-mail (lower case) -> student_id
-
-    def find(self, text: str) -> str | None:
-        """The student a non-ID member entry means: by e-mail, or by name when exactly one student has it."""
-        if "@" in text:
-            return self.emails.get(text.strip().casefold())
-        key = csvio.name_key(text)
-        hits = [sid for sid, name in self.students.items() if name and csvio.name_key(name) == key]
-        return hits[0] if len(hits) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -92,27 +71,8 @@ class RegistrationCheck:
         return [p for p in self.problems if p.kind not in allow]
 
 
-def read_roster(path: Path | str) -> Roster:
-    table = csvio.read_table(path, aliases=ROSTER_COLUMNS, required=("student_id",))
-    # rows whose ID cell holds no ID (a total, a place and date under the list) are not students
-    raw = [(r, sid) for r in table.rows for sid in [csvio.clean_id(r.get("student_id"))]
-           if sid and " " not in sid and any(ch.isdigit() for ch in sid)]
-    width = csvio.id_width([i for _, i in raw])
-    students: dict[str, str] = {}
-    emails: dict[str, str] = {}
-    for r, sid in raw:
-        sid = csvio.clean_id(sid, width=width)
-        name = r.get("name") or " ".join(p for p in (r.get("family_name"), r.get("given_name")) if p)
-        students.setdefault(sid, name)
-        if r.get("email"):
-            emails.setdefault(r.get("email").strip().casefold(), sid)
-    if not students:
-        raise InputError("the roster lists no students", file=str(path))
-    return Roster(students=students, width=width, path=str(path), emails=emails)
-
-
 def read_registrations(path: Path | str, *, width: int | None) -> list[Registration]:
-    table = csvio.read_table(path, aliases=REGISTRATION_COLUMNS, keep_other=True)
+    table = read_table(path, aliases=REGISTRATION_COLUMNS, keep_other=True)
     member_cols = [c for c in table.columns if _MEMBER_COLUMN.match(c)]
     if "group" not in table.columns or ("members" not in table.columns and not member_cols):
         raise InputError(f"need a group name column and a member IDs column (or member 1..5 columns); "
@@ -120,7 +80,7 @@ def read_registrations(path: Path | str, *, width: int | None) -> list[Registrat
     out, nameless = [], []
     for r in table.rows:
         cells = [r.get("members")] + [r.get(c) for c in member_cols]
-        ids = [csvio.clean_id(x, width=width) for cell in cells for x in csvio.split_ids(cell)]
+        ids = [clean_id(x, width=width) for cell in cells for x in split_ids(cell)]
         if not r.get("group"):
             nameless.append(r.number)
             continue

@@ -1,22 +1,22 @@
 """Seminar reports: an HTML page per group (+ index) and a class CSV, from aggregated results.
 
-HTML goes through jinja2 templates (`templates/*.html.j2`) with autoescaping on, so comments typed by
-students or raters are shown as text, never as markup.
+HTML goes through the shared jinja2 environment (`core/templates.py`, autoescaping on) and the templates in
+`templates/`, so comments typed by students or raters are shown as text, never as markup; scores are shown
+with `core/scores.format_score` on the pages and in the CSV (`core/csvfile.py`: UTF-8 with BOM for Excel,
+group names and comments formula-safe, numbers numeric). Every file is written atomically.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
-from autograder.seminar import csvio
+from autograder.core.atomic import write_text_atomic
+from autograder.core.csvfile import write_csv
+from autograder.core.templates import render
 from autograder.seminar.aggregate import SeminarResults
 from autograder.seminar.sheets import slug
 
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("autograder.seminar", "templates"),
-                          autoescape=jinja2.select_autoescape(["html", "j2"], default=True),
-                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,8 @@ class ReportFiles:
 def render_group(results: SeminarResults, group: str) -> str:
     g = next(x for x in results.groups if x.group.name == group)
     members = [m for m in results.members if m.group == group]
-    return _ENV.get_template("group.html.j2").render(rubric=results.rubric, g=g, members=members,
-                                                     spread_limit=results.spread_limit)
+    return render(TEMPLATES, "group.html.j2", rubric=results.rubric, g=g, members=members,
+                  spread_limit=results.spread_limit)
 
 
 def class_rows(results: SeminarResults) -> tuple[list[str], list[list]]:
@@ -42,10 +42,10 @@ def class_rows(results: SeminarResults) -> tuple[list[str], list[list]]:
     rows = []
     for m in results.members:
         g = by_group[m.group]
-        means = ["" if c.mean is None else f"{c.mean:.2f}" for c in g.criteria]
+        means = [c.mean for c in g.criteria]                       # numbers: the CSV writer formats them
         rows.append([m.student_id, m.name, m.group, results.assessment] + means
-                    + [f"{m.group_total:.2f}", f"{m.adjustment:g}", m.adjustment_reason, f"{m.score:.2f}",
-                       f"{results.rubric.scale:g}", "yes" if g.complete else "no", "yes" if g.flagged else "no"])
+                    + [m.group_total, m.adjustment, m.adjustment_reason, m.score, results.rubric.scale,
+                       "yes" if g.complete else "no", "yes" if g.flagged else "no"])
     return header, rows
 
 
@@ -59,11 +59,11 @@ def write_report(results: SeminarResults, *, out_dir: Path | str) -> ReportFiles
             name += "_"
         used.add(name)
         path = out_dir / f"group_{name}.html"
-        path.write_text(render_group(results, g.group.name), encoding="utf-8")
+        write_text_atomic(path, render_group(results, g.group.name))
         pages[g.group.name] = path
     index = out_dir / "index.html"
-    index.write_text(_ENV.get_template("index.html.j2").render(
-        rubric=results.rubric, rows=[(g, pages[g.group.name].name) for g in results.groups]), encoding="utf-8")
+    write_text_atomic(index, render(TEMPLATES, "index.html.j2", rubric=results.rubric,
+                                    rows=[(g, pages[g.group.name].name) for g in results.groups]))
     header, rows = class_rows(results)
-    class_csv = csvio.write_csv(out_dir / f"{results.assessment}_class.csv", header, rows)
+    class_csv = write_csv(out_dir / f"{results.assessment}_class.csv", rows, header=header, bom=True)
     return ReportFiles(index=index, groups=pages, class_csv=class_csv)

@@ -15,8 +15,11 @@ import re
 import unicodedata
 from pathlib import Path
 
+from autograder.core.atomic import atomic_path
+from autograder.core.csvfile import write_csv
 from autograder.core.errors import ImportRejected, InputError
-from autograder.seminar import csvio
+from autograder.core.scores import format_score
+from autograder.core.tables import Table, parse_number, read_table
 from autograder.seminar.audience import group_key, match_group
 from autograder.seminar.rubric import Rubric
 from autograder.seminar.store import Group, Rating, load_groups, open_db, replace_ratings, save_rubric
@@ -41,7 +44,8 @@ def _guide_rows(rubric: Rubric) -> list[list]:
         for lv in c.levels:
             rows.append([c.id, c.title, c.weight, lv.name, lv.points[0], lv.points[1], lv.descriptor])
     for cap in rubric.caps:
-        rows.append([cap.id, "cap (yes/no)", "", f"total at most {cap.max_total:g}", "", "", cap.description])
+        rows.append([cap.id, "cap (yes/no)", "", f"total at most {format_score(cap.max_total)}", "", "",
+                     cap.description])
     return rows
 
 
@@ -59,7 +63,7 @@ def write_sheets(*, rubric: Rubric, groups: list[Group], raters: list[str], out_
     for rater in raters:
         rows = [[rater, g.name, g.dataset, " ".join(g.members)] + blanks for g in groups]
         stem = f"{rubric.assessment}_{slug(rater)}"
-        paths.append(csvio.write_csv(out_dir / f"{stem}.csv", header, rows))
+        paths.append(write_csv(out_dir / f"{stem}.csv", rows, header=header, bom=True))      # opened in Excel
         if xlsx:
             paths.append(_write_xlsx(out_dir / f"{stem}.xlsx", header, rows, rubric))
     return paths
@@ -80,15 +84,16 @@ def _write_xlsx(path: Path, header: list[str], rows: list[list], rubric: Rubric)
     guide.append(["column", "criterion", "weight %", "level", "from", "to", "descriptor"])
     for row in _guide_rows(rubric):
         guide.append(row)
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     wb.close()
     return path
 
 
-def read_sheet(path: Path | str, *, rubric: Rubric) -> csvio.Table:
+def read_sheet(path: Path | str, *, rubric: Rubric) -> Table:
     aliases = {c: () for c in sheet_columns(rubric)}
     required = ("group",) + tuple(c.id for c in rubric.rater_criteria)
-    return csvio.read_table(path, aliases=aliases, required=required, sheet="scores")
+    return read_table(path, aliases=aliases, required=required, sheet="scores")
 
 
 def parse_sheets(paths: list[Path | str], *, rubric: Rubric, groups: dict[str, Group],
@@ -104,7 +109,7 @@ def parse_sheets(paths: list[Path | str], *, rubric: Rubric, groups: dict[str, G
             scores, caps = {}, {}
             for c in rubric.rater_criteria:
                 try:
-                    v = csvio.parse_number(r.get(c.id))
+                    v = parse_number(r.get(c.id))
                 except ValueError:
                     bad.append(f"column {c.id!r}: {r.get(c.id)!r} is not a number")
                     continue

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from autograder.core.errors import CollectError, InputError
-from autograder.pipeline.collect import collect_submissions, load_roster_ids
+from autograder.core.roster import read_roster
+from autograder.pipeline.collect import collect_submissions
 
 from .conftest import ASSIGNMENT
 
@@ -84,7 +85,7 @@ def test_recollect_replaces_only_with_newer(course, tmp_path):
 def test_roster_with_bom_whitespace_and_leading_zeros(course, tmp_path):
     roster = tmp_path / "roster.csv"
     roster.write_bytes("\ufeffStudent_ID , name\r\n 00012345 ,A\r\n\r\nab_12,B\r\n".encode("utf-8"))
-    assert load_roster_ids(roster) == {"00012345", "ab_12"}
+    assert read_roster(roster).ids == {"00012345", "ab_12"}
     src = tmp_path / "d"
     _write(src / "00012345_hw.ipynb")
     _write(src / "12345.ipynb")                                 # leading zeros lost: not the same student
@@ -96,10 +97,12 @@ def test_roster_with_bom_whitespace_and_leading_zeros(course, tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    (b"name,email\nA,a@x\n", "no student_id column"),
-    (b"student_id\n001\n../etc\n", "row 3"),
+    (b"name,email\nA,a@x\n", "missing column(s) 'student_id'"),
+    (b"student_id\n001\n../1\n", "row 3"),
+    (b"student_id\n001\n001\n", "appears twice"),
     (b"\xff\xfe\xfa", "cannot be read"),
-    (b"", "roster is empty"),
+    (b"", "the file is empty"),
+    (b"student_id\nTotal: 0\n", "lists no students"),
 ])
 def test_bad_roster_names_file_and_row(course, tmp_path, content, message):
     roster = tmp_path / "r.csv"

@@ -9,7 +9,7 @@ import pytest
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.results import CheckResult, SubmissionResult, TaskResult, save_result
 from autograder.reports.data import load_course_data, parse_timestamp
-from autograder.reports.grades import compute_grades, format_number
+from autograder.reports.grades import compute_grades
 from autograder.reports.policy import load_policy
 
 POLICY = """\
@@ -140,24 +140,3 @@ def test_timestamps_in_nbgrader_format():
     assert parse_timestamp("2026-10-05 13:00:00.000000 UTC") == dt.datetime(2026, 10, 5, 13, tzinfo=dt.UTC)
     assert parse_timestamp("2026-10-05 13:00:00") == dt.datetime(2026, 10, 5, 13, tzinfo=dt.UTC)
     assert parse_timestamp("garbage") is None and parse_timestamp("") is None
-
-
-@pytest.mark.parametrize("value, text", [(83.333333, "83.33"), (80.0, "80"), (-0.5, "-0.5"), (0.004, "0"),
-                                         (float("nan"), ""), (None, ""), (7, "7")])
-def test_format_number(value, text):
-    assert format_number(value) == text
-
-
-def test_sample_course_cases(grades, sample):
-    s = grades.students.set_index("student_id")
-    assert s.loc[sample.dropped, "status"] == "dropped"
-    assert s.loc[sample.not_on_roster, "status"] == "not_on_roster"
-    nobody = s.loc[sample.no_submissions]
-    assert nobody["n_submitted"] == 0 and nobody["at_risk"] and nobody["final_grade"] == 0
-    assert set(grades.scores["status"]) >= {"on_time", "late", "missing", "ungraded", "error", "scored"}
-    assert any("could not be graded" in w for w in grades.warnings)            # rejected: a verdict of 0
-    failed = grades.scores[(grades.scores["student_id"] == "21020004") & (grades.scores["assessment"] ==
-                                                                          "w03_assignment")].iloc[0]
-    assert failed["status"] == "ungraded" and failed["error"] == "sandbox could not start"  # grader's fault: no 0
-    assert any("grading failed" in w for w in grades.warnings)
-    assert grades.students["final_grade"].between(0, 10).all()

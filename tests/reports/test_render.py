@@ -70,7 +70,7 @@ def test_cli_report_and_exports(sample, seminar_patch, tmp_path, capsys):
     for fmt in ("moodle", "canvas", "long"):
         out = tmp_path / f"{fmt}.csv"
         assert main(["--course", root, "export", "--format", fmt, "-o", str(out)]) == 0
-        header = next(csv.reader(out.read_text(encoding="utf-8").splitlines()))
+        header = next(csv.reader(out.read_text(encoding="utf-8-sig").splitlines()))
         assert header[0] == {"moodle": "ID number", "canvas": "Student", "long": "student_id"}[fmt]
 
 

@@ -4,7 +4,8 @@ import pytest
 import sqlalchemy as sa
 
 from autograder.core.errors import ImportRejected, InputError
-from autograder.seminar.registration import KINDS, check_groups, closest_id, import_groups, read_roster
+from autograder.core.roster import read_roster
+from autograder.seminar.registration import KINDS, check_groups, closest_id, import_groups
 from autograder.seminar.store import load_groups, open_db
 
 from .conftest import run_cli

@@ -1,9 +1,13 @@
-"""Reading the CSV files people actually send: spreadsheet and form exports.
+"""Reading the tables people actually send: spreadsheet and form exports (CSV in any dialect, or .xlsx).
 
-Handles a UTF-8 BOM, UTF-16 "Unicode text" exports, `,` / `;` / tab separators (chosen from the header
-line), cells with trailing spaces, blank lines, and student IDs that a spreadsheet turned into numbers
-("1.6022417E7", "16022417.0", "'016022417", leading zeros dropped). Row numbers are the spreadsheet's:
-the header is row 1, the first data row is row 2.
+Handles a UTF-8 BOM, UTF-16 "Unicode text" exports, `,` / `;` / tab separators (chosen by the parse with the
+best header row), title lines above the header (university exports), headers with a note in parentheses,
+cells with trailing spaces, blank lines, and .xlsx cells typed as numbers (whole numbers kept whole, so IDs
+stay IDs; `student_ids.clean_id` undoes what a spreadsheet did to an ID). Row numbers are the spreadsheet's:
+the first row of the file is row 1.
+
+The roster (`core/roster.py`), the seminar's registration, audience and score-sheet imports all read
+through `read_table`; CSV files the system writes go through `core/csvfile.py`.
 """
 from __future__ import annotations
 
@@ -11,9 +15,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from autograder.core.errors import InputError
@@ -45,13 +47,16 @@ def header_key(text: str) -> str:
 
 
 def decode(path: Path) -> str:
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
     try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"cannot be read ({e.strerror})", file=str(path)) from None
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return data.decode("utf-16")
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputError(f"not UTF-8 text (byte {e.start})", file=str(path),
+        raise InputError(f"cannot be read: not UTF-8 text (byte {e.start})", file=str(path),
                          hint="save it again as 'CSV UTF-8 (Comma delimited)'") from None
 
 
@@ -176,44 +181,15 @@ def table_from_records(records: list[list[str]], *, path: str, delimiter: str, a
     for offset, rec in enumerate(records[start + 1:], start=start + 2):
         if not any(c.strip() for c in rec):
             continue
+        if any(c.strip() for c in rec[len(header):]):
+            raise InputError(f"{len(rec)} cells, the header has {len(header)}", file=path, where=f"row {offset}",
+                             hint="put cells that contain the separator in quotes, or export the file again")
         values = {c: "" for c in columns if c}
         for canon, cell in zip(columns, rec):
             if canon:
                 values[canon] = unicodedata.normalize("NFC", cell).strip()
         rows.append(Row(number=offset, values=values))
     return Table(path=path, delimiter=delimiter, columns=tuple(c for c in columns if c), rows=tuple(rows))
-
-
-_NUMERIC_ID = re.compile(r"^[+]?\d+(\.\d*)?([eE][+]?\d+)?$")
-
-
-def clean_id(raw: str, *, width: int | None = None) -> str:
-    """A student ID as a string: spreadsheet number forms undone, leading zeros restored to `width`.
-
-    >>> clean_id("1.6022417E7"), clean_id("16022417.0"), clean_id("'016022417"), clean_id("16022417", width=9)
-    ('16022417', '16022417', '016022417', '016022417')
-    """
-    text = unicodedata.normalize("NFKC", str(raw)).strip().strip('"').lstrip("'").strip()
-    compact = text.replace("\u00a0", "").replace(" ", "")
-    if not _NUMERIC_ID.match(compact):          # not a number: a name or e-mail given instead, kept readable
-        return " ".join(text.split())
-    text = compact
-    if not text.isdigit():
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            return text
-        if value == value.to_integral_value():
-            text = str(int(value))
-    if width and text.isdigit() and len(text) < width:
-        text = text.zfill(width)
-    return text
-
-
-def id_width(ids) -> int | None:
-    """The usual length of the all-digit IDs in a roster (None when there are none)."""
-    lengths = Counter(len(i) for i in ids if i.isdigit())
-    return max(lengths, key=lambda n: (lengths[n], n)) if lengths else None
 
 
 def parse_number(text: str) -> float | None:
@@ -224,51 +200,3 @@ def parse_number(text: str) -> float | None:
     if re.fullmatch(r"[+-]?\d+,\d+", text):
         text = text.replace(",", ".")
     return float(text)
-
-
-_ENTRY_SEPARATORS = re.compile(r"[,;/|\n\r\t]+")
-_ID_LIKE = re.compile(r"^'?[0-9][0-9.]*(?:[eE][+-]?[0-9]+)?$")
-_WORD_PUNCTUATION = "()[]{}<>\"\u201c\u201d:\u2013\u2014-."
-
-
-def split_ids(cell: str) -> list[str]:
-    """Member entries of one cell, in order.
-
-    Entries are separated by commas, semicolons, slashes, bars or new lines; several IDs in one entry may be
-    separated by spaces. Within an entry the ID-like words are the IDs (digits, spreadsheet number forms, the
-    digits before the @ of an e-mail address) and the rest, a name written beside the ID ('16022401 - Nguyễn
-    Văn An', 'An (16022401)'), is dropped. An entry without any ID (a name, a non-numeric e-mail, a mistyped
-    ID such as '1602240l') is returned whole, for the caller to report.
-    """
-    out = []
-    for entry in _ENTRY_SEPARATORS.split(cell or ""):
-        text = " ".join(unicodedata.normalize("NFKC", entry).split())
-        ids = []
-        for word in text.split():
-            word = word.strip(_WORD_PUNCTUATION) if not _ID_LIKE.match(word) else word
-            local = word.split("@", 1)[0] if "@" in word else None
-            if local is not None and local.isdigit():
-                ids.append(local)
-            elif local is None and _ID_LIKE.match(word.rstrip(".")):
-                ids.append(word.rstrip("."))
-        if ids:
-            out += ids
-        elif text.strip(_WORD_PUNCTUATION + " "):
-            out.append(text)
-    return out
-
-
-def name_key(name: str) -> str:
-    """A name compared ignoring case, accents (Vietnamese included: đ = d) and spacing."""
-    text = unicodedata.normalize("NFD", name.casefold().replace("đ", "d"))
-    return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).split())
-
-
-def write_csv(path: Path, header: list[str], rows: list[list], *, bom: bool = True) -> Path:
-    """Write a CSV that Excel opens correctly (UTF-8 with BOM, comma separated)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    return path
