@@ -1,0 +1,90 @@
+"""Public checks for week 1: preparing one image of any size, and predicting its label with a Keras model.
+
+Resizing is compared within a tolerance (largest difference MAX_ABS_DIFF, mean MEAN_ABS_DIFF, on values in
+[0, 1]) that admits bilinear or area resizing from any library; see `_w01_helpers.py`.
+"""
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograder.testing.checks import describe, expect_true
+
+
+def _helpers():
+    key, path = "_w01_cifar10__w01_helpers", Path(__file__).resolve().with_name("_w01_helpers.py")
+    if getattr(sys.modules.get(key), "__file__", None) != str(path):
+        spec = importlib.util.spec_from_file_location(key, path)
+        sys.modules[key] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(sys.modules[key])
+    return sys.modules[key]
+
+
+H = _helpers()
+
+
+def _prepared(student, image, what):
+    got = student.preprocess_image(image)
+    expect_true(isinstance(got, np.ndarray) and got.shape == (32, 32, 3),
+                f"{what} should return an ndarray of shape (32, 32, 3), received {describe(got)}")
+    expect_true(got.dtype == np.float32, f"{what} should return float32, received dtype {got.dtype}")
+    expect_true(bool(np.all(np.isfinite(got))) and got.min() >= 0.0 and got.max() <= 1.0,
+                f"{what}: values should lie in [0, 1] (divide by 255)")
+    return got
+
+
+def _close(got, want, what):
+    largest, mean = H.resize_differences(got, want)
+    expect_true(largest <= H.MAX_ABS_DIFF and mean <= H.MEAN_ABS_DIFF,
+                f"{what} differs from a bilinear resize divided by 255: largest difference {largest:.3f} "
+                f"(at most {H.MAX_ABS_DIFF}), mean {mean:.4f} (at most {H.MEAN_ABS_DIFF})")
+
+
+@pytest.mark.task("preprocess_image", points=2)
+def test_preprocess_image_32x32_is_divided_by_255(student):
+    image = H.smooth_image(np.random.default_rng(6), 32, 32)
+    got = _prepared(student, image, "preprocess_image on a 32x32 image")
+    largest, _ = H.resize_differences(got, image / 255.0)
+    expect_true(largest <= 1e-3, "preprocess_image on a 32x32 image should be the image divided by 255 "
+                                 f"(largest difference {largest:.4f})")
+
+
+@pytest.mark.task("preprocess_image", points=4)
+def test_preprocess_image_resizes_ramps(student):
+    for height, width in ((64, 64), (48, 40), (16, 16)):
+        image, want = H.ramp_image(height, width, [0.2, 0.5, 0.7], [0.3, -0.25, 0.1], [-0.1, 0.2, -0.3])
+        got = _prepared(student, image, f"preprocess_image on a {height}x{width} image")
+        _close(got, want, f"preprocess_image on a {height}x{width} colour ramp")
+
+
+@pytest.mark.task("predict_label", points=3)
+def test_predict_label_tiny_model(student):
+    names = ["cat", "ship", "horse", "truck"]
+    model = H.quadrant_classifier(len(names), seed=11)
+    w, b = H.quadrant_weights(len(names), seed=11)
+    remote = H.model_in_kernel(student, model)
+    for image, label in H.labelled_images(np.random.default_rng(7), w, b, 4, lambda r: H.smooth_image(r, 32, 32),
+                                           lambda image: image / 255.0):
+        got = student.predict_label(remote, image, names)
+        expect_true(isinstance(got, str), f"predict_label should return the class name (str), "
+                                          f"received {describe(got)}")
+        expect_true(got == names[label], "predict_label on a 32x32 image did not return the name of the class "
+                                         "with the highest probability")
+
+
+@pytest.mark.task("predict_label", points=3)
+def test_predict_label_larger_image(student):
+    names = ["frog", "automobile", "bird"]
+    model = H.quadrant_classifier(len(names), seed=12)
+    w, b = H.quadrant_weights(len(names), seed=12)
+    remote = H.model_in_kernel(student, model)
+    cases = H.labelled_images(np.random.default_rng(8), w, b, 3, lambda r: H.smooth_image(r, 32, 32),
+                              lambda image: image / 255.0)
+    for image, label in cases:
+        big = np.repeat(np.repeat(image, 3, axis=0), 2, axis=1)          # 96 x 64: the same picture, larger
+        got = student.predict_label(remote, big, names)
+        expect_true(got == names[label], f"predict_label on a 96x64 image returned {describe(got)}, not the "
+                                         "name of the class with the highest probability (resize it to 32x32 "
+                                         "and divide by 255 first)")
