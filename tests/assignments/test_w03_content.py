@@ -186,7 +186,30 @@ def test_notebook_nbgrader_markup(notebook, manifest):
 def test_the_notebook_is_the_source():
     """No builder, cell-string file or example maker beside the notebook: instructors edit the .ipynb files."""
     assert sorted(p.name for p in SRC.glob("*.py")) == []
-    assert (EXAMPLES / "EXPECTED.yaml").is_file()
+    assert (SRC / "selftest.yaml").is_file() and (EXAMPLES / "EXPECTED.yaml").is_file()
+
+
+def _defines(source: str) -> set[str]:
+    return {n.name for n in ast.parse(source).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
+
+
+def test_selftest_yaml_covers_every_task(manifest):
+    """Shape of selftest.yaml (`autograder selftest` runs it): variants of every task, stubs of every task."""
+    doc = yaml.safe_load((SRC / "selftest.yaml").read_text(encoding="utf-8"))
+    assert set(doc) <= {"context", "select", "variants", "styles", "stubs"}
+    compile(doc["context"], "context", "exec")
+    assert set(doc["variants"]) == set(doc["stubs"]) == set(manifest.task_names)
+    assert all(len(bugs) >= 3 for task, bugs in doc["variants"].items() if task != "train_classifier")
+    assert sum(len(bugs) for bugs in doc["variants"].values()) >= 71
+    for group in ("variants", "stubs"):
+        for task, entries in doc[group].items():
+            for name, entry in entries.items():
+                entry = {"source": entry} if isinstance(entry, str) else entry
+                assert set(entry) <= {"source", "also_costs", "select", "message"}, (task, name)
+                assert task in _defines(entry["source"]), f"{group} {task}/{name} does not define {task}"
+                assert set(entry.get("also_costs", [])) <= set(manifest.task_names) - {task}
+    for name, source in doc["styles"].items():
+        assert _defines(source) & set(manifest.task_names), name
 
 
 EXPECTED_KEYS = {"total", "style", "lose", "bug", "error", "note"}

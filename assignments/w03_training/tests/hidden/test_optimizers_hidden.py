@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from autograder.testing.checks import expect_array, expect_tuple, expect_unchanged
+from autograder.testing.checks import describe, expect_array, expect_true, expect_tuple, expect_unchanged
 
 TOL = dict(rtol=1e-5, atol=1e-6)      # float32 arithmetic (as in Keras) is a correct answer too
 SHAPES = ((5,), (3, 4), (1, 1), (2, 3, 2))
@@ -24,10 +24,40 @@ def _compare(student, reference, name, args, names, context):
         expect_array(got, want, **TOL, what=f"{name}(...) {context}")
 
 
-def _no_mutation(student, name, args, names):
+def _no_mutation(student, name, args, names, *, updates=None, changed=1):
+    """The inputs are left as they were, by an answer that computes something.
+
+    `updates` lists the argument positions whose new values the call returns, in order (w and the optimizer's
+    state; x for batchnorm): they must come back as finite arrays of the same shapes, each different from its
+    input, and changing argument `changed` (the gradient) must change the result. So a stub that returns its
+    inputs, a constant or None earns nothing for leaving its inputs alone. Without `updates` only the inputs
+    are checked.
+    """
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
-    _, after = student.call_with_args(name, *copies)
+    result, after = student.call_with_args(name, *copies)
+    if updates is not None:
+        _expect_an_update(student, name, args, result, updates, names, changed)
     expect_unchanged(tuple(args), tuple(after)[:len(args)], what=name, names=names)
+
+
+def _parts(result, n):
+    return list(result) if n > 1 and isinstance(result, (tuple, list)) else [result]
+
+
+def _expect_an_update(student, name, args, result, updates, names, changed):
+    parts = _parts(result, len(updates))
+    like = ", ".join(names[i] for i in updates)
+    expect_true(len(parts) == len(updates) and all(
+        isinstance(p, np.ndarray) and p.shape == np.shape(args[i]) and np.all(np.isfinite(p))
+        for p, i in zip(parts, updates)),
+        f"{name}(...) should return {len(updates)} finite array(s) shaped like {like}; received {describe(result)}")
+    for p, i in zip(parts, updates):
+        expect_true(not np.array_equal(p, args[i]), f"{name}(...) returned {names[i]} unchanged")
+    other = list(args)
+    other[changed] = 2 * np.asarray(args[changed]) + 1
+    again = _parts(getattr(student, name)(*other), len(updates))
+    expect_true(len(again) != len(parts) or not all(np.array_equal(np.asarray(a), p) for a, p in zip(again, parts)),
+                f"{name}(...) returned the same result for a different {names[changed]}")
 
 
 @pytest.mark.task("sgd_step", points=2)
@@ -50,7 +80,7 @@ def test_momentum_step_random(student, reference, rng):
 @pytest.mark.task("momentum_step", points=1)
 def test_momentum_step_no_mutation(student, rng):
     w, g, v = _arrays(rng, (3, 3), 3)
-    _no_mutation(student, "momentum_step", (w, g, v, 0.1, 0.9), ("w", "g", "v", "lr", "gamma"))
+    _no_mutation(student, "momentum_step", (w, g, v, 0.1, 0.9), ("w", "g", "v", "lr", "gamma"), updates=(0, 2))
 
 
 @pytest.mark.task("momentum_step", points=1)
@@ -74,7 +104,8 @@ def test_adagrad_step_random(student, reference, rng):
 @pytest.mark.task("adagrad_step", points=1)
 def test_adagrad_step_no_mutation(student, rng):
     w, g, cache = _arrays(rng, (2, 5), 3, positive=(2,))
-    _no_mutation(student, "adagrad_step", (w, g, cache, 0.1, 1e-8), ("w", "g", "cache", "lr", "eps"))
+    _no_mutation(student, "adagrad_step", (w, g, cache, 0.1, 1e-8), ("w", "g", "cache", "lr", "eps"),
+                 updates=(0, 2))
 
 
 @pytest.mark.task("rmsprop_step", points=2)
@@ -97,7 +128,8 @@ def test_rmsprop_step_beta_edges(student, reference, rng):
 @pytest.mark.task("rmsprop_step", points=1)
 def test_rmsprop_step_no_mutation(student, rng):
     w, g, cache = _arrays(rng, (3, 2), 3, positive=(2,))
-    _no_mutation(student, "rmsprop_step", (w, g, cache, 0.01, 0.9, 1e-8), ("w", "g", "cache", "lr", "beta", "eps"))
+    _no_mutation(student, "rmsprop_step", (w, g, cache, 0.01, 0.9, 1e-8), ("w", "g", "cache", "lr", "beta", "eps"),
+                 updates=(0, 2))
 
 
 @pytest.mark.task("adam_step", points=3)
@@ -124,7 +156,7 @@ def test_adam_step_other_betas_and_late_steps(student, reference, rng):
 def test_adam_step_no_mutation(student, rng):
     w, g, m, v = _arrays(rng, (4, 3), 4, positive=(3,))
     _no_mutation(student, "adam_step", (w, g, m, v, 5, 0.001, 0.9, 0.999, 1e-8),
-                 ("w", "g", "m", "v", "t", "lr", "beta1", "beta2", "eps"))
+                 ("w", "g", "m", "v", "t", "lr", "beta1", "beta2", "eps"), updates=(0, 2, 3))
 
 
 @pytest.mark.task("backprop_example", points=2)
@@ -160,4 +192,5 @@ def test_batchnorm_edge_cases(student, reference, rng):
 @pytest.mark.task("batchnorm_forward", points=1)
 def test_batchnorm_no_mutation(student, rng):
     x, gamma, beta = rng.normal(size=(5, 4)), rng.uniform(0.5, 2, size=4), rng.normal(size=4)
-    _no_mutation(student, "batchnorm_forward", (x, gamma, beta, 1e-3), ("x", "gamma", "beta", "eps"))
+    _no_mutation(student, "batchnorm_forward", (x, gamma, beta, 1e-3), ("x", "gamma", "beta", "eps"),
+                 updates=(0,), changed=1)

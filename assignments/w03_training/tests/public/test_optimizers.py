@@ -67,7 +67,17 @@ def test_adam_first_step_from_zero(student):
 @pytest.mark.task("adam_step", points=1)
 def test_adam_step_does_not_mutate(student):
     w, g, m, v = np.ones((2, 2)), np.full((2, 2), 0.5), np.full((2, 2), 0.1), np.full((2, 2), 0.2)
-    _, after = student.call_with_args("adam_step", w.copy(), g.copy(), m.copy(), v.copy(), 3, 0.01, 0.9, 0.999, 1e-8)
+    result, after = student.call_with_args("adam_step", w.copy(), g.copy(), m.copy(), v.copy(), 3, 0.01, 0.9, 0.999, 1e-8)
+    # leaving the inputs alone counts for a step that computes something: new w, m, v that depend on g
+    expect_true(isinstance(result, (tuple, list)) and len(result) == 3
+                and all(np.shape(r) == (2, 2) and np.all(np.isfinite(r)) for r in result),
+                f"adam_step(...) should return (w_new, m_new, v_new), finite arrays shaped like w; "
+                f"received {describe(result)}")
+    for name, new, old in zip(("w", "m", "v"), result, (w, m, v)):
+        expect_true(not np.array_equal(new, old), f"adam_step(...) returned {name} unchanged")
+    other = student.adam_step(w, -g, m, v, 3, 0.01, 0.9, 0.999, 1e-8)
+    expect_true(not np.array_equal(np.asarray(other[0] if isinstance(other, (tuple, list)) and other else other), result[0]),
+                "adam_step(...) returned the same w_new for a different gradient g")
     expect_unchanged((w, g, m, v), after[:4], what="adam_step", names=("w", "g", "m", "v"))
 
 
