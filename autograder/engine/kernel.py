@@ -25,6 +25,7 @@ from zmq.utils.monitor import recv_monitor_message
 
 from autograder.core.errors import SandboxError
 from autograder.core.manifest import Limits
+from autograder.engine.kernelcode import startup_file_text
 from autograder.engine.sandbox import (
     SANDBOX_HOME,
     SANDBOX_IPYTHONDIR,
@@ -38,52 +39,6 @@ from autograder.engine.sandbox import (
 MAX_MESSAGE_BYTES = 72 * 2**20     # larger iopub messages are dropped by ZMQ before they reach our memory
 FLOOD_FACTOR = 20                  # output beyond FLOOD_FACTOR x the cap kills the kernel
 
-# Runs in the kernel at start-up (an IPython startup file), before any student code:
-# (1) past a total of `limit` characters, writes to stdout/stderr are discarded inside the kernel, so an
-#     endless print loop cannot fill the kernel's memory with buffered output faster than the grader reads it.
-#     The cap is half the grader-side flood kill (FLOOD_FACTOR), which stays as the backstop for a student who
-#     undoes it (and only endangers their own kernel);
-# (2) exit()/quit() do not end the kernel.
-KERNEL_STARTUP = """
-import sys as _sys
-
-def _autograder_cap_output(stream, limit):
-    write, state = stream.write, {"n": 0, "told": False}
-
-    def capped_write(text):
-        n = len(text) if isinstance(text, str) else 0
-        room = limit - state["n"]
-        if n > room:
-            if room > 0:
-                write(text[:room])
-            state["n"] = limit
-            if not state["told"]:
-                state["told"] = True
-                write("\\n[autograder: output limit reached; further output is discarded]\\n")
-            return n
-        state["n"] += n
-        return write(text)
-    stream.write = capped_write
-
-for _stream in (_sys.stdout, _sys.stderr):
-    try:
-        _autograder_cap_output(_stream, {limit})
-    except Exception:
-        pass
-del _stream, _autograder_cap_output
-
-
-def _autograder_keep_kernel():
-    # exit() / quit() left in a notebook would end the kernel after that cell, and again after every re-run
-    # for the remaining tests: the grading kernel ignores them (sys.exit only raises SystemExit in IPython)
-    _sys.stderr.write("[autograder: exit()/quit() ignored while grading]\\n")
-
-
-try:
-    get_ipython().ask_exit = _autograder_keep_kernel
-except Exception:
-    pass
-"""
 IDLE_GRACE = 1.0                   # seconds to wait for the idle status after the execute_reply
 INTERRUPT_GRACE = 3.0              # seconds an interrupted run may take to stop before the kernel is killed
 
@@ -153,8 +108,8 @@ class SandboxedKernel:
         startup = rt / "ipython" / "profile_default" / "startup"
         startup.mkdir(parents=True)
         startup_file = startup / "00-autograder-startup.py"
-        startup_file.write_text(
-            KERNEL_STARTUP.replace("{limit}", str(FLOOD_FACTOR // 2 * int(self.limits.output_kb) * 1024)))
+        # before any student code: output capped at half the flood kill, exit()/quit() harmless
+        startup_file.write_text(startup_file_text(FLOOD_FACTOR // 2 * int(self.limits.output_kb) * 1024))
         if self.plan.mode == "bwrap":     # everything the kernel writes goes to its size-capped tmpfs home
             home, ipython, writable = SANDBOX_HOME, SANDBOX_IPYTHONDIR, SANDBOX_HOME
             command = bwrap_argv(workdir=self.workdir, runtime_dir=rt, command=command, socket_dir=self._sockets,

@@ -13,105 +13,29 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from autograder.core.errors import BadReturn, KernelDied, MissingName, StudentException, StudentTimeout
+from autograder.core.errors import (
+    BadReturn,
+    ConfigError,
+    KernelDied,
+    MissingName,
+    StudentException,
+    StudentTimeout,
+)
 from autograder.core.manifest import Limits
 from autograder.engine.codec import (
-    _NS,
     DEFAULT_MAX_BYTES,
-    KERNEL_CODEC_SOURCE,
     RESULT_MIME,
-    SHIM_MODULE,
     RemoteRef,
     decode,
-    decode_args,
     encode_args,
     encode_value,
 )
+from autograder.engine.kernelcode import SHIM_MODULE, install_code
+from autograder.engine.kernelside import shim
+from autograder.engine.kernelside.factories import FACTORIES
 
-KERNEL_SHIM_SOURCE = KERNEL_CODEC_SOURCE + r'''
-_HANDLES = {}
-_NEXT = [1]
-RESULT_MIME = "application/x-autograder-result"
-
-
-def _remote(obj):
-    found = describe_keras(obj)
-    if found is None:
-        return None
-    kind, desc = found
-    handle = _NEXT[0]
-    _NEXT[0] += 1
-    _HANDLES[handle] = obj
-    return {"__remote__": [handle, kind, encode(desc)]}
-
-
-def _text(x, limit=2000):
-    try:
-        s = str(x)
-    except BaseException:
-        s = "<unprintable>"
-    return s[:limit]
-
-
-def _callback(nonce, cid):
-    def callback(*args, **kwargs):
-        from IPython import get_ipython
-        prompt = _json.dumps({"ag_callback": nonce, "id": cid, "args": dumps([list(args), kwargs])})
-        kernel = getattr(get_ipython(), "kernel", None)
-        ask = getattr(kernel, "raw_input", None) or input
-        answer = _json.loads(ask(prompt))
-        if not answer.get("ok"):
-            raise RuntimeError("the grader's callback failed: " + _text(answer.get("error")))
-        return loads(answer["value"])
-    return callback
-
-
-def call(nonce, name, args_text, want_args, handle, max_bytes):
-    from IPython import get_ipython
-    from IPython.display import publish_display_data
-    out = {"nonce": nonce}
-    try:
-        if handle:
-            if handle not in _HANDLES:
-                raise KeyError(handle)
-            fn = getattr(_HANDLES[handle], name, None)
-        else:
-            fn = get_ipython().user_ns.get(name)
-        if fn is None or not callable(fn):
-            out["status"] = "missing"
-        else:
-            hooks = {"__remote__": lambda p: _HANDLES[p[0]], "__callback__": lambda p: _callback(nonce, p[0])}
-            args, kwargs = loads(args_text, 2**31, hooks)
-            try:
-                value = fn(*args, **kwargs)
-            except KeyboardInterrupt:
-                raise
-            except BaseException as e:
-                out.update(status="error", ename=type(e).__name__, evalue=_text(e))
-            else:
-                try:
-                    out["value"] = dumps(value, _remote)
-                    if want_args:
-                        out["args"] = dumps([args, kwargs], _remote)
-                    out["status"] = "ok"
-                    if len(out["value"]) + len(out.get("args", "")) > max_bytes:
-                        out = {"nonce": nonce, "status": "badreturn",
-                               "message": f"a result larger than {max_bytes} bytes"}
-                except (CodecError, RecursionError) as e:
-                    out = {"nonce": nonce, "status": "badreturn", "message": _text(e, 300)}
-    except KeyError:
-        out["status"] = "gone"
-    publish_display_data({RESULT_MIME: _json.dumps(out)})
-'''
-
-_INSTALL = ("import sys as _ag_sys, types as _ag_types\n"
-            f"if {SHIM_MODULE!r} not in _ag_sys.modules:\n"
-            f"    _ag_m = _ag_types.ModuleType({SHIM_MODULE!r})\n"
-            "    exec({src!r}, _ag_m.__dict__)\n"
-            f"    _ag_sys.modules[{SHIM_MODULE!r}] = _ag_m\n"
-            "    del _ag_m\n"
-            "del _ag_sys, _ag_types\n")
-_INSTALL_CODE = _INSTALL.replace("{src!r}", repr(KERNEL_SHIM_SOURCE))
+# the special methods a test may call on a remote object (``gen.call("__next__")``, ``ds.call("__len__")``)
+REMOTE_DUNDERS = frozenset(["__next__", "__iter__", "__len__", "__getitem__", "__call__", "__contains__"])
 _ENVELOPE_MAX = DEFAULT_MAX_BYTES * 2 + 4096
 _ids = itertools.count(1)
 
@@ -130,7 +54,11 @@ class Callback:
 
 
 class RemoteObject:
-    """An object that stays in the student's kernel (a Keras model): ``.kind``, ``.description``, ``.call``."""
+    """An object that stays in the student's kernel: ``.kind``, ``.description``, ``.call``, ``.attr``.
+
+    Kinds and descriptions: ``autograder/engine/kernelside/describe.py``. It may be passed back as an argument
+    of any call; it is lost (``KernelDied``) when its kernel is restarted.
+    """
 
     def __init__(self, proxy, ref: RemoteRef, generation: int):
         self.kind = ref.kind
@@ -139,11 +67,21 @@ class RemoteObject:
         self._proxy = proxy
         self._generation = generation
 
-    def call(self, method: str, *args, **kwargs) -> Any:
-        if method.startswith("_"):
-            raise ValueError(f"cannot call private method {method!r} on a remote object")
+    def call(self, method: str, /, *args, **kwargs) -> Any:
+        """``obj.method(*args, **kwargs)`` in the kernel; the result decoded like a student call's."""
+        if method.startswith("_") and method not in REMOTE_DUNDERS:
+            raise ValueError(f"cannot call private method {method!r} on a remote object "
+                             f"(special methods allowed: {', '.join(sorted(REMOTE_DUNDERS))})")
         return self._proxy._invoke(method, args, kwargs, handle=self._autograder_remote_ref.handle,
                                    generation=self._generation)[0]
+
+    def attr(self, name: str) -> Any:
+        """The attribute ``name`` of the object, decoded like a call result (missing: ``StudentException``
+        with ename AttributeError)."""
+        if not isinstance(name, str) or name.startswith("_"):
+            raise ValueError(f"cannot read private attribute {name!r} of a remote object")
+        return self._proxy._invoke(name, (), {}, handle=self._autograder_remote_ref.handle,
+                                   generation=self._generation, op="attr")[0]
 
     def __repr__(self) -> str:
         return f"<RemoteObject {self.kind} {self.description.get('class', '')}>"
@@ -162,6 +100,8 @@ def _callbacks(value, found: dict) -> dict:
 
 
 class _BaseProxy:
+    _generation = 0
+
     def __getattr__(self, name: str):
         if name.startswith("_"):
             raise AttributeError(name)
@@ -178,6 +118,42 @@ class _BaseProxy:
     def call_with_args(self, name: str, /, *args, **kwargs) -> tuple[Any, tuple]:
         """Like ``call`` but also returns ``(args, kwargs)`` as they were after the call (mutation checks)."""
         return self._invoke(name, args, kwargs, want_args=True)
+
+    def make(self, factory: str, /, *args, **kwargs) -> Any:
+        """Run the grader's ``factory`` (``kernelside/factories.py``) where the student's code runs; its result
+        comes back like a student call's. An unknown factory is the test author's mistake: ``ConfigError``."""
+        if factory not in FACTORIES:
+            raise ConfigError(f"unknown factory {factory!r} in student.make(...)",
+                              hint=f"the factories are {', '.join(sorted(FACTORIES))}")
+        return self._invoke(factory, args, kwargs, op="make")[0]
+
+    def _unpack(self, env: dict, name: str, want_args: bool, op: str = "call"):
+        gen = self._generation
+        status = env.get("status")
+        if status == "missing":
+            if op == "make":
+                raise ConfigError(f"the student's kernel has no factory {name!r}")
+            raise MissingName(name)
+        if status == "gone":
+            raise KernelDied("this object no longer exists in the kernel", name=name)
+        if status == "error":
+            raise StudentException(str(env.get("ename", "Exception"))[:100], str(env.get("evalue", "")), name=name)
+        if status == "badreturn":
+            raise BadReturn(f"{name}(...) returned {str(env.get('message', 'something that is not plain data'))}",
+                            name=name)
+        if status != "ok" or not isinstance(env.get("value"), str):
+            raise BadReturn(f"{name}(...) gave a malformed result", name=name)
+
+        def on_remote(ref):
+            return RemoteObject(self, ref, gen)
+        value = decode(env["value"], max_bytes=self._max, on_remote=on_remote)
+        if not want_args:
+            return value, None
+        after = decode(env.get("args") if isinstance(env.get("args"), str) else "null", max_bytes=self._max,
+                       on_remote=on_remote)
+        if not (isinstance(after, list) and len(after) == 2):
+            raise BadReturn(f"{name}(...): arguments after the call are malformed", name=name)
+        return value, tuple(after[0])
 
 
 class KernelProxy(_BaseProxy):
@@ -205,7 +181,7 @@ class KernelProxy(_BaseProxy):
                 self._needs_restore = True
             raise
 
-    def _invoke_once(self, name, args, kwargs, *, want_args=False, handle=0, generation=None):
+    def _invoke_once(self, name, args, kwargs, *, want_args=False, handle=0, generation=None, op="call"):
         if self._needs_restore or not self._kernel.is_alive():
             self._restore()
             self._needs_restore = False
@@ -222,7 +198,7 @@ class KernelProxy(_BaseProxy):
             if timeout <= 0:
                 raise StudentTimeout(self._limits.test_timeout, name=name)
         call_code = (f"__import__('sys').modules[{SHIM_MODULE!r}].call("
-                     f"{nonce!r}, {name!r}, {args_text!r}, {bool(want_args)!r}, {int(handle)!r}, {self._max!r})\n")
+                     f"{nonce!r}, {name!r}, {args_text!r}, {bool(want_args)!r}, {int(handle)!r}, {self._max!r}, {op!r})\n")
         envelopes: list[dict] = []
         errors: list[BaseException] = []
 
@@ -245,7 +221,7 @@ class KernelProxy(_BaseProxy):
         for attempt in range(2):
             install = self._installed != self._generation or attempt > 0
             self._installed = self._generation
-            res = self._kernel.run((_INSTALL_CODE if install else "") + call_code,
+            res = self._kernel.run((install_code() if install else "") + call_code,
                                    timeout=timeout, on_output=on_output, stdin_hook=on_stdin,
                                    output_cap=self._max + self._limits.output_kb * 1024, silent=True)
             reply = res.reply or {}
@@ -273,33 +249,7 @@ class KernelProxy(_BaseProxy):
                 raise StudentException(str(reply.get("ename")), str(reply.get("evalue")), name=name)
             why = "too large" if res.dropped_large else "missing"
             raise BadReturn(f"{name}(...) gave no usable result (result {why})", name=name)
-        return self._unpack(envelopes[-1], name, bool(want_args))
-
-    def _unpack(self, env: dict, name: str, want_args: bool):
-        gen = self._generation
-        status = env.get("status")
-        if status == "missing":
-            raise MissingName(name)
-        if status == "gone":
-            raise KernelDied("this object no longer exists in the kernel", name=name)
-        if status == "error":
-            raise StudentException(str(env.get("ename", "Exception"))[:100], str(env.get("evalue", "")), name=name)
-        if status == "badreturn":
-            raise BadReturn(f"{name}(...) returned {str(env.get('message', 'something that is not plain data'))}",
-                            name=name)
-        if status != "ok" or not isinstance(env.get("value"), str):
-            raise BadReturn(f"{name}(...) gave a malformed result", name=name)
-
-        def on_remote(ref):
-            return RemoteObject(self, ref, gen)
-        value = decode(env["value"], max_bytes=self._max, on_remote=on_remote)
-        if not want_args:
-            return value, None
-        after = decode(env.get("args") if isinstance(env.get("args"), str) else "null", max_bytes=self._max,
-                       on_remote=on_remote)
-        if not (isinstance(after, list) and len(after) == 2):
-            raise BadReturn(f"{name}(...): arguments after the call are malformed", name=name)
-        return value, tuple(after[0])
+        return self._unpack(envelopes[-1], name, bool(want_args), op)
 
 
 def _answer_callback(prompt: str, nonce: str, callbacks: dict, errors: list) -> str:
@@ -324,43 +274,16 @@ def _answer_callback(prompt: str, nonce: str, callbacks: dict, errors: list) -> 
 
 
 class LocalProxy(_BaseProxy):
-    """Same interface in-process (in-notebook checks): arguments and results still pass through the codec."""
+    """Same interface in-process (in-notebook checks, selftest): the kernel's own ``shim.dispatch`` runs the
+    request, so arguments and results still pass through the codec and objects stay behind handles."""
 
-    def __init__(self, namespace: dict):
+    def __init__(self, namespace: dict, *, max_result_bytes: int = DEFAULT_MAX_BYTES):
         self._ns = namespace
-        self._handles: dict[int, Any] = {}
+        self._handles = shim.Handles()
+        self._max = max_result_bytes
 
-    def _remote(self, obj):
-        found = _NS["describe_keras"](obj)
-        if found is None:
-            return None
-        handle = len(self._handles) + 1
-        self._handles[handle] = obj
-        return {"__remote__": [handle, found[0], _NS["encode"](found[1])]}
-
-    def _dumps(self, value, name):
-        try:
-            return _NS["dumps"](value, self._remote)
-        except (_NS["CodecError"], RecursionError) as e:
-            raise BadReturn(f"{name}(...) returned {e}", name=name) from None
-
-    def _invoke(self, name, args, kwargs, *, want_args=False, handle=0, generation=None):
-        target = self._handles.get(handle) if handle else None
-        fn = getattr(target, name, None) if handle else self._ns.get(name)
-        if fn is None or not callable(fn):
-            raise MissingName(name)
-        cbs = _callbacks([args, kwargs], {})
-        hooks = {"__remote__": lambda p: self._handles[p[0]], "__callback__": lambda p: cbs[p[0]]}
-        a, kw = decode_args(encode_args(args, kwargs), hooks=hooks)
-        try:
-            value = fn(*a, **kw)
-        except Exception as e:
-            raise StudentException(type(e).__name__, str(e), name=name) from None
-
-        def on_remote(ref):
-            return RemoteObject(self, ref, 0)
-        out = decode(self._dumps(value, name), on_remote=on_remote)
-        if not want_args:
-            return out, None
-        after = decode(self._dumps([list(a), kw], name), on_remote=on_remote)
-        return out, tuple(after[0])
+    def _invoke(self, name, args, kwargs, *, want_args=False, handle=0, generation=None, op="call"):
+        callbacks = _callbacks([args, kwargs], {})
+        env = shim.dispatch(self._handles, op, name, encode_args(args, kwargs), bool(want_args), int(handle),
+                            self._max, self._ns, callbacks.__getitem__)
+        return self._unpack(env, name, bool(want_args), op)

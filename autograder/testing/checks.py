@@ -38,8 +38,13 @@ def describe(value) -> str:
     if isinstance(value, np.generic):
         return f"a NumPy {type(value).__name__}"
     kind = getattr(value, "kind", None)
-    if kind is not None and hasattr(value, "description"):
-        return f"a remote {kind} object"
+    desc = getattr(value, "description", None)
+    if isinstance(kind, str) and isinstance(desc, dict):    # a RemoteObject: an object kept in the kernel
+        cls = desc.get("class")
+        words = kind.replace("_", " ")
+        if kind == "object":
+            return f"a {cls} object" if isinstance(cls, str) else "an object"
+        return f"a {words} ({cls})" if isinstance(cls, str) else f"a {words}"
     return f"a {type(value).__name__}"
 
 

@@ -85,6 +85,9 @@ def liar():
 def array_like():
     return ArrayLike()
 
+def object_array():
+    return np.array([ArrayLike()], dtype=object)
+
 def forge():
     fake = json.dumps({"nonce": "0" * 32, "status": "ok", "value": "999"})
     print(json.dumps({RESULT: fake}))
@@ -197,8 +200,11 @@ def test_callback_runs_in_the_grader_and_is_counted(proxy):
 def test_hostile_objects_never_reach_the_grader_alive(proxy):
     got = proxy.liar()
     assert type(got) is float and got == 1.0
+    kept = proxy.array_like()      # not plain data: it stays in the kernel, only its description crosses
+    assert isinstance(kept, RemoteObject) and (kept.kind, kept.description["class"]) == ("object", "ArrayLike")
+    assert kept.description["mro"] == ["ArrayLike", "object"]
     with pytest.raises(BadReturn):
-        proxy.array_like()
+        proxy.object_array()
 
 
 def test_forged_results_on_stdout_or_display_are_ignored(proxy):
@@ -215,14 +221,16 @@ def test_monkeypatching_numpy_in_the_kernel_does_not_touch_the_grader(proxy):
 def test_local_proxy_same_interface_through_the_codec():
     seen = []
     ns = {"scale": lambda x, k=2: x * k, "mut": lambda x: x.__setitem__(0, 5), "obj": lambda: object(),
-          "use": lambda f: f(3), "bad": lambda: 1 / 0}
+          "use": lambda f: f(3), "bad": lambda: 1 / 0, "objects": lambda: np.array([object()])}
     local = LocalProxy(ns)
     x = np.ones(2)
     assert local.scale(x, k=3).tolist() == [3.0, 3.0]
     _, after = local.call_with_args("mut", x)
     assert after[0].tolist() == [5.0, 1.0] and x.tolist() == [1.0, 1.0]
+    kept = local.obj()
+    assert isinstance(kept, RemoteObject) and kept.kind == "object" and kept.description["class"] == "object"
     with pytest.raises(BadReturn):
-        local.obj()
+        local.objects()
     with pytest.raises(MissingName):
         local.nothing()
     with pytest.raises(StudentException, match="ZeroDivisionError"):

@@ -1,0 +1,55 @@
+"""The kernel's IPython startup file: runs before any student code (``autograder.engine.kernelcode`` writes it).
+
+(1) Past a total of ``limit`` characters, writes to stdout/stderr are discarded inside the kernel, so an endless
+    print loop cannot fill the kernel's memory with buffered output faster than the grader reads it. The cap is
+    half the grader-side flood kill (``kernel.FLOOD_FACTOR``), which stays as the backstop for a student who undoes
+    it (and only endangers their own kernel).
+(2) ``exit()``/``quit()`` do not end the kernel: left in a notebook they would end it after that cell, and again
+    after every re-run for the remaining tests (``sys.exit`` only raises SystemExit in IPython).
+Only the standard library (and IPython, which the kernel runs).
+"""
+
+import sys
+
+LIMIT_NOTE = "\n[autograder: output limit reached; further output is discarded]\n"
+EXIT_NOTE = "[autograder: exit()/quit() ignored while grading]\n"
+
+
+def cap_output(stream, limit):
+    """Make ``stream.write`` keep the first ``limit`` characters in total and drop the rest (noted once)."""
+    write, state = stream.write, {"n": 0, "told": False}
+
+    def capped_write(text):
+        n = len(text) if isinstance(text, str) else 0
+        room = limit - state["n"]
+        if n > room:
+            if room > 0:
+                write(text[:room])
+            state["n"] = limit
+            if not state["told"]:
+                state["told"] = True
+                write(LIMIT_NOTE)
+            return n
+        state["n"] += n
+        return write(text)
+    stream.write = capped_write
+
+
+def keep_kernel():
+    """Stands in for IPython's ``ask_exit``."""
+    sys.stderr.write(EXIT_NOTE)
+
+
+def install(limit, shell=None):
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            cap_output(stream, limit)
+        except Exception:
+            pass
+    try:
+        if shell is None:
+            from IPython import get_ipython
+            shell = get_ipython()
+        shell.ask_exit = keep_kernel
+    except Exception:
+        pass
