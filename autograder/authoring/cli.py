@@ -60,9 +60,9 @@ def resolve_assignment(args) -> tuple[Path, Path]:
 def cmd_author_new(args) -> int:
     from autograder.authoring.scaffold import new_assignment
     from autograder.core.settings import open_course
-    _, config = open_course(args.course)
-    report = new_assignment(assignments_root=config.assignments, reference_root=config.reference_solutions,
-                            name=args.name)
+    course, _ = open_course(args.course)          # both folders must be configured (ConfigError names the key)
+    report = new_assignment(assignments_root=course.source(args.name).parent,
+                            reference_root=course.reference_module(args.name).parent, name=args.name)
     print(f"created {report.assignment_dir} and {report.reference}")
     print(f"next: edit {report.assignment_dir / (args.name + '.ipynb')} in Jupyter, then "
           f"`autograder author check {args.name}` and `autograder selftest {args.name}`")
