@@ -294,6 +294,8 @@ def test_the_tests_own_deadline_caps_its_calls(setup):
         assert 0 < e.value.seconds <= 0.3              # given only what was left of the test, not call_timeout
         with pytest.raises(StudentTimeout):            # deadline passed: refused without running
             proxy.add(1, 2)
+        with pytest.raises(StudentTimeout):            # factories run under the same deadline
+            proxy.make("write_files", {})
     finally:
         proxy._deadline = None
     assert proxy.add(1, 2) == 3
