@@ -71,11 +71,9 @@ def check_examples(*, assignment_dir: Path, reference_path: Path, manifest, repo
         except AutograderError as e:
             report.add("release", manifest.notebook, "", str(e), "fix the notebook so that nbgrader can release it")
             return
-        from autograder.authoring.inprocess import forget_other_test_modules
         from autograder.pipeline.job import grade_submission
         settings = GradeSettings(course=course, sandbox=sandbox, seed=seed, save_notebook=False)
         for sid in todo:
-            forget_other_test_modules(course.source(manifest.assignment))
             result = grade_submission(assignment=manifest.assignment, notebook_path=notebooks[sid],
                                       settings=settings, student_id=sid)
             for problem in compare(result, expected[sid]):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import re
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,23 +48,6 @@ def reference_namespace(reference_path: Path) -> dict:
     return dict(vars(load_reference(Path(reference_path))))
 
 
-def forget_other_test_modules(assignment_dir: Path) -> None:
-    """Drop test modules of other assignment folders from sys.modules before pytest imports ours.
-
-    pytest's importlib mode names a test module after its path below the rootdir (`public.test_add`) and reuses
-    whatever sys.modules holds under that name: without this, a second assignment (or a changed copy) in the
-    same process would run the first one's tests."""
-    own = Path(assignment_dir).resolve() / "tests"
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if not file:
-            continue
-        path = Path(file)
-        if (path.parent.name in ("public", "hidden") and path.parent.parent.name == "tests"
-                and not path.resolve().is_relative_to(own)):
-            del sys.modules[name]
-
-
 def tests_of(assignment_dir: Path) -> list[Path]:
     return [Path(assignment_dir) / "tests" / "public", Path(assignment_dir) / "tests" / "hidden"]
 
@@ -86,7 +68,6 @@ def grade_namespace(namespace: dict, *, assignment_dir: Path, reference_path: Pa
     """Run the public + hidden tests (pytest -k `select`) with `namespace` as the student."""
     plugin = GradingPlugin(student=LocalProxy(namespace), reference_path=Path(reference_path), seed=seed, gpu=gpu)
     extra = ("-k", select) if select else ()
-    forget_other_test_modules(assignment_dir)
     run_tests(test_dirs=tests_of(assignment_dir), plugin=plugin, extra_args=extra)
     scores: dict[str, TaskScore] = {}
     failed = []

@@ -7,7 +7,6 @@ import ast
 from pathlib import Path
 
 from autograder.authoring.findings import AuthorReport
-from autograder.authoring.inprocess import forget_other_test_modules
 from autograder.core.manifest import Manifest
 from autograder.testing.plugin import GradingPlugin, run_tests
 
@@ -91,7 +90,6 @@ def collect_points(*, assignment_dir: Path, gpu: bool) -> tuple[list, list[str]]
     dirs = [assignment_dir / "tests" / v for v in ("public", "hidden")]
     if not any(d.is_dir() for d in dirs):
         return [], ["no tests/public or tests/hidden folder"]
-    forget_other_test_modules(assignment_dir)
     run_tests(test_dirs=dirs, plugin=plugin, extra_args=("--collect-only",))
     errors = list(plugin.errors)
     if errors:   # pytest's own words about the module that did not import

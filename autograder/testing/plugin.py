@@ -225,6 +225,38 @@ _UNUSED_PLUGINS = [arg for name in ("unraisableexception", "threadexception", "f
                    for arg in ("-p", f"no:{name}")]
 
 
+def _is_under(file, root: Path) -> bool:
+    try:
+        return Path(file).resolve().is_relative_to(root)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
+_TEST_PACKAGES = frozenset({"public", "hidden", "public_tests"})
+
+
+@contextlib.contextmanager
+def _fresh_test_modules(rootdir: Path):
+    """Each run imports its own test modules. pytest's importlib mode names a test module after its path below
+    the rootdir (`public.test_loss`) and reuses whatever `sys.modules` holds under that name, so without this a
+    process that runs two assignments (a pool worker, `author check`, `selftest`) would run the first one's tests
+    for the second. Test-suite modules (any file below a test folder) are dropped before and after the run."""
+    def drop(match):
+        for name, module in list(sys.modules.items()):
+            file = getattr(module, "__file__", None)
+            if file and match(name, file):
+                del sys.modules[name]
+
+    root = Path(rootdir).resolve()
+    before = set(sys.modules)
+    # same-named modules of another folder's tests, left by an earlier run in this process
+    drop(lambda name, file: name.split(".")[0] in _TEST_PACKAGES and not _is_under(file, root))
+    try:
+        yield
+    finally:
+        drop(lambda name, file: name not in before and _is_under(file, root))
+
+
 def run_tests(*, test_dirs: list[Path], plugin: GradingPlugin, extra_args: tuple[str, ...] = ()) -> GradingPlugin:
     """Run pytest in this process over `test_dirs` with `plugin`; results land in `plugin.results`."""
     dirs = [str(d) for d in test_dirs if Path(d).is_dir()]
@@ -235,7 +267,7 @@ def run_tests(*, test_dirs: list[Path], plugin: GradingPlugin, extra_args: tuple
             *extra_args, *dirs]
     start = time.perf_counter()
     buffer = io.StringIO()
-    with contextlib.redirect_stdout(buffer):
+    with contextlib.redirect_stdout(buffer), _fresh_test_modules(Path(dirs[0]).parent):
         code = pytest.main(args, plugins=[plugin])
     plugin.seconds = time.perf_counter() - start
     plugin.log = buffer.getvalue()[-20000:]

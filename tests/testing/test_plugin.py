@@ -179,3 +179,27 @@ def test_after_a_timeout_the_tasks_other_tests_fail_fast(assignment):
     assert len(calls) == 1 and len(add_checks) == 3 and not any(c.passed for c in add_checks)
     assert all("not run: an earlier check of add failed" in c.message for c in add_checks[1:])
     assert by_task(plugin)["mul"] == 10
+
+
+def _folder(root: Path, task: str) -> Path:
+    public = root / "tests" / "public"
+    public.mkdir(parents=True)
+    (public / "test_same_name.py").write_text(textwrap.dedent(f'''
+        import pytest
+
+        @pytest.mark.task("{task}", points=1)
+        def test_it(student):
+            assert student.{task}(2) == 4
+    '''))
+    return public
+
+
+def test_two_assignments_in_one_process_each_run_their_own_tests(tmp_path):
+    """A pool worker grades many submissions, of several assignments, in one process: test files with the same
+    path below their tests/ folder must not be taken from an earlier run."""
+    from autograder.engine.proxy import LocalProxy
+    ns = {"double": lambda x: 2 * x, "square": lambda x: x * x}
+    for task in ("double", "square", "double"):
+        plugin = run_tests(test_dirs=[_folder(tmp_path / f"{task}-{len(list(tmp_path.iterdir()))}", task)],
+                           plugin=GradingPlugin(student=LocalProxy(ns)))
+        assert [r.task for r in plugin.results] == [task], plugin.log
