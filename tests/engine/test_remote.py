@@ -85,7 +85,15 @@ def test_unknown_factory_is_the_test_authors_mistake(local):
     with pytest.raises(ConfigError, match="keras_input"):
         local.make("no_such_factory")
     assert set(FACTORIES) == {"keras_input", "keras_model", "model_from_json", "load_model", "write_files",
-                              "train_probe"}
+                              "numpy_rng", "train_probe"}
+
+
+def test_numpy_rng_is_a_generator_kept_for_student_calls():
+    local = LocalProxy({"draw": lambda rng: rng.normal(size=3), "kind": lambda rng: type(rng).__name__})
+    rng = local.make("numpy_rng", 7)
+    assert rng.kind == "object" and rng.description["class"] == "Generator" and local.kind(rng) == "Generator"
+    assert np.array_equal(local.draw(rng), np.random.default_rng(7).normal(size=3))
+    assert not np.array_equal(local.draw(rng), np.random.default_rng(7).normal(size=3))   # its state moves on
 
 
 def test_write_files_then_student_reads_them(local):
