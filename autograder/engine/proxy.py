@@ -284,6 +284,18 @@ class LocalProxy(_BaseProxy):
 
     def _invoke(self, name, args, kwargs, *, want_args=False, handle=0, generation=None, op="call"):
         callbacks = _callbacks([args, kwargs], {})
+        errors: list[BaseException] = []
+
+        def callback(cid):
+            def grader_side(*a, **kw):
+                try:
+                    return callbacks[cid](*a, **kw)
+                except BaseException as e:   # the grader's own failure: re-raised as such after the call,
+                    errors.append(e)         # as KernelProxy does
+                    raise
+            return grader_side
         env = shim.dispatch(self._handles, op, name, encode_args(args, kwargs), bool(want_args), int(handle),
-                            self._max, self._ns, callbacks.__getitem__)
+                            self._max, self._ns, callback)
+        if errors:
+            raise errors[0]
         return self._unpack(env, name, bool(want_args), op)

@@ -237,6 +237,11 @@ def test_local_proxy_same_interface_through_the_codec():
         local.bad()
     assert local.use(Callback(lambda v: seen.append(v) or v + 1)) == 4 and seen == [3]
 
+    def grader_bug(v):
+        raise LookupError("the test's own objective broke")
+    with pytest.raises(LookupError):            # the grader's failure is not blamed on the student
+        local.use(Callback(grader_bug))
+
 
 KERAS_CELL = r'''
 import keras
