@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: setup
-	$(BIN)/python -m autograder.demo
+	$(BIN)/python -m autograder.demo --project $(CURDIR)
 
 lint: setup
 	$(BIN)/ruff check autograder tests benchmarks reference_solutions assignments

@@ -2,7 +2,12 @@
 
 release w03_training -> collect the bundled submissions (with the roster) -> grade on the local pool
 -> feedback pages -> CSV exports -> summary table, checked against the examples' expected scores.
-The course directory is `.demo/course` (recreated each run). Usage: ``python -m autograder.demo``.
+The course directory is `PROJECT/.demo/course` (recreated each run).
+
+Usage: ``python -m autograder.demo --project DIR`` (`make demo` passes the repository): the demo runs on a course
+*project* folder (`assignments/`, `reference_solutions/`, `course/roster.csv`, `course/policy.yaml`), named on the
+command line, never guessed from where the package is installed. It writes `autograder.yaml` naming both folders,
+as a real course does.
 """
 from __future__ import annotations
 
@@ -13,10 +18,11 @@ from pathlib import Path
 
 import yaml
 
-from autograder.core.coursedir import PROJECT_ROOT
-
 ASSIGNMENT = "w03_training"
-ROSTER = PROJECT_ROOT / "course" / "roster.csv"
+
+
+def roster_file(project: Path) -> Path:
+    return project / "course" / "roster.csv"
 
 
 def expected_mismatches(*, course, assignment: str, expected_file: Path) -> list[str]:
@@ -39,26 +45,35 @@ def expected_mismatches(*, course, assignment: str, expected_file: Path) -> list
     return problems
 
 
-def demo_policy(*, course) -> Path:
+def demo_policy(*, course, project: Path) -> Path:
     """The shipped course policy, with week 3 due a week from today (the examples were collected just now)."""
     import datetime as dt
-    policy = yaml.safe_load((PROJECT_ROOT / "course" / "policy.yaml").read_text(encoding="utf-8"))
-    policy["roster"] = str(ROSTER)
+    policy = yaml.safe_load((project / "course" / "policy.yaml").read_text(encoding="utf-8"))
+    policy["roster"] = str(roster_file(project))
     due = dt.date.today() + dt.timedelta(days=7)
     policy["assessments"][ASSIGNMENT]["due"] = f"{due.isoformat()} 23:59"
     path = course.root / "policy.yaml"
-    path.write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    from autograder.core.atomic import write_text_atomic
+    write_text_atomic(path, yaml.safe_dump(policy, allow_unicode=True, sort_keys=False))
     return path
 
 
-def class_report(*, course) -> Path:
+def class_report(*, course, project: Path) -> Path:
     from autograder.reports.render import generate_reports
     out = course.reports
-    generate_reports(course=course, out=out, policy=demo_policy(course=course))
+    generate_reports(course=course, out=out, policy=demo_policy(course=course, project=project))
     return out
 
 
-def run_demo(*, root: Path, workers: int | None = None) -> int:
+def course_config(project: Path) -> str:
+    """The demo course's autograder.yaml: where its assignments, references and roster are."""
+    return yaml.safe_dump({"course_id": "INT3121", "assignments": str(project / "assignments"),
+                           "reference_solutions": str(project / "reference_solutions"),
+                           "roster": str(roster_file(project))}, sort_keys=False)
+
+
+def run_demo(*, project: Path, root: Path | None = None, workers: int | None = None) -> int:
+    from autograder.core.atomic import write_text_atomic
     from autograder.core.settings import GradeSettings, default_workers, open_course
     from autograder.pipeline.collect import collect_submissions
     from autograder.pipeline.export import export_scores
@@ -67,10 +82,12 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
     from autograder.pipeline.runner import grade_assignment
     from autograder.pipeline.summary import render_summary
 
+    project = project.resolve()
+    root = root or project / ".demo" / "course"
     if root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True)
-    (root / "autograder.yaml").write_text(f"course_id: INT3121\nroster: {ROSTER}\n", encoding="utf-8")
+    write_text_atomic(root / "autograder.yaml", course_config(project))
     course, config = open_course(root)
     examples = course.examples(ASSIGNMENT)
 
@@ -78,7 +95,7 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
     release_assignment(course=course, assignment=ASSIGNMENT, force=True)
     print(f"   student copy: {course.release(ASSIGNMENT)}")
 
-    print(f"== collect from {examples} (roster {ROSTER})")
+    print(f"== collect from {examples} (roster {config.roster})")
     report = collect_submissions(course=course, assignment=ASSIGNMENT, source=examples, roster=config.roster)
     print("   " + (report.summary() if hasattr(report, "summary") else str(report)).replace("\n", "\n   "))
 
@@ -93,7 +110,7 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
     by_task = export_scores(course=course, out=root / "scores_by_task.csv", assignment=ASSIGNMENT, by_task=True)
     print(f"   {len(pages)} feedback pages under {root / 'feedback'}; {totals}; {by_task}")
 
-    report_dir = class_report(course=course)
+    report_dir = class_report(course=course, project=project)
     print(f"   class grade report: {report_dir / 'index.html'}")
 
     print()
@@ -112,12 +129,15 @@ def run_demo(*, root: Path, workers: int | None = None) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m autograder.demo", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--root", default=str(PROJECT_ROOT / ".demo" / "course"), help="course dir to (re)create")
+    parser.add_argument("--project", default=".", metavar="DIR",
+                        help="the course project: assignments/, reference_solutions/, course/ (default: .)")
+    parser.add_argument("--root", default=None, help="course dir to (re)create (default: PROJECT/.demo/course)")
     parser.add_argument("--workers", type=int, default=None)
     args = parser.parse_args(argv)
     from autograder.core.errors import AutograderError
     try:
-        return run_demo(root=Path(args.root), workers=args.workers)
+        return run_demo(project=Path(args.project), root=Path(args.root) if args.root else None,
+                        workers=args.workers)
     except AutograderError as e:
         print(f"demo: error: {e}", file=sys.stderr)
         return e.exit_code

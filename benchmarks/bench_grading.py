@@ -211,7 +211,7 @@ def our_course(root: Path, batch_dir: Path):
     from autograder.core.coursedir import CourseDirectory
     from autograder.pipeline.collect import collect_submissions
     from autograder.pipeline.release import release_assignment
-    course = CourseDirectory(root=root)
+    course = CourseDirectory(root=root, source_root=ROOT / "assignments", reference_root=ROOT / "reference_solutions")
     release_assignment(course=course, assignment=ASSIGNMENT, force=True, exchange=False)
     collect_submissions(course=course, assignment=ASSIGNMENT, source=batch_dir)
     return course

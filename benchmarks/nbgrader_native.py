@@ -21,11 +21,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.core.coursedir import PROJECT_ROOT
-
+ROOT = Path(__file__).resolve().parents[1]          # the repository (benchmarks run from it)
 ASSIGNMENT = "w03_training"
-INSTRUCTOR_NOTEBOOK = PROJECT_ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-REFERENCE = PROJECT_ROOT / "reference_solutions" / f"{ASSIGNMENT}.py"
+INSTRUCTOR_NOTEBOOK = ROOT / "assignments" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+REFERENCE = ROOT / "reference_solutions" / f"{ASSIGNMENT}.py"
 
 # Visible in every grade cell: a tolerance-based comparison (the engine's rtol=1e-6, atol=1e-9).
 COMMON = '''

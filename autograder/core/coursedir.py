@@ -14,8 +14,10 @@ Layout (nbgrader's, so `nbgrader formgrader` and `nbgrader export` work on the s
       reports/                        grade reports
       exchange/                       default nbgrader exchange root for this course
 
-Assignment *sources* (instructor notebooks, tests, manifests) live in the project's `assignments/`
-folder (or the folder the course config names), never inside COURSE/.
+Assignment *sources* (instructor notebooks, tests, manifests) and reference solutions live where the course
+configuration names them (`assignments:` and `reference_solutions:` in COURSE/autograder.yaml), never inside
+COURSE/. Nothing is guessed: an installed package has no repository to look in, so asking for a source path
+that is not configured is a ConfigError saying which key to set.
 Nobody else concatenates course paths: ask this object.
 """
 from __future__ import annotations
@@ -23,23 +25,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
+from autograder.core.errors import ConfigError
+
+CONFIG_FILE = "autograder.yaml"                 # read by core/settings.py
 
 
 @dataclass(frozen=True)
 class CourseDirectory:
     root: Path
-    source_root: Path = PROJECT_ROOT / "assignments"
-    reference_root: Path = PROJECT_ROOT / "reference_solutions"
+    source_root: Path | None = None             # the course's assignments folder (autograder.yaml `assignments`)
+    reference_root: Path | None = None          # reference modules (autograder.yaml `reference_solutions`)
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
-        object.__setattr__(self, "source_root", Path(self.source_root).resolve())
-        object.__setattr__(self, "reference_root", Path(self.reference_root).resolve())
+        for name in ("source_root", "reference_root"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, Path(getattr(self, name)).resolve())
+
+    def _configured(self, value: Path | None, key: str) -> Path:
+        if value is None:
+            raise ConfigError(f"no `{key}` folder is configured for this course", file=str(self.root / CONFIG_FILE),
+                              hint=f"add `{key}: /path/to/{key}` to that file (relative paths are relative to it)")
+        return value
 
     # -- sources (read-only, instructor side) -------------------------------------------------
     def source(self, assignment: str) -> Path:
-        return self.source_root / assignment
+        return self._configured(self.source_root, "assignments") / assignment
 
     def manifest(self, assignment: str) -> Path:
         return self.source(assignment) / "manifest.yaml"
@@ -52,7 +63,7 @@ class CourseDirectory:
         return self.source(assignment) / "examples"
 
     def reference_module(self, assignment: str) -> Path:
-        return self.reference_root / f"{assignment}.py"
+        return self._configured(self.reference_root, "reference_solutions") / f"{assignment}.py"
 
     # -- course working directory ---------------------------------------------------------------
     @property

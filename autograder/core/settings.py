@@ -3,8 +3,8 @@
 Example `autograder.yaml` (every key optional)::
 
     course_id: INT3121
-    assignments: /path/to/assignments          # where assignment sources live (default: the project's)
-    reference_solutions: /path/to/reference_solutions
+    assignments: /path/to/assignments          # where assignment sources live (needed by release, grade, author)
+    reference_solutions: /path/to/reference_solutions   # reference modules (needed by grade, author check)
     roster: roster.csv                         # relative to the course dir
     sandbox: auto                              # auto | bwrap | none
     workers: 2                                 # default: number of cores
@@ -17,11 +17,11 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from autograder.core.coursedir import PROJECT_ROOT, CourseDirectory
+from autograder.core.coursedir import CONFIG_FILE, CourseDirectory
 from autograder.core.errors import ConfigError
 from autograder.core.yamlconfig import check_keys, read_yaml
 
-CONFIG_NAME = "autograder.yaml"
+CONFIG_NAME = CONFIG_FILE
 DEFAULT_COURSE_ID = "INT3121"                                   # nbgrader course id unless configured
 SANDBOX_MODES = ("auto", "bwrap", "none")
 
@@ -29,8 +29,8 @@ SANDBOX_MODES = ("auto", "bwrap", "none")
 @dataclass(frozen=True)
 class CourseConfig:
     course_id: str = DEFAULT_COURSE_ID                          # nbgrader course id (exchange folder name)
-    assignments: Path = PROJECT_ROOT / "assignments"            # assignment sources
-    reference_solutions: Path = PROJECT_ROOT / "reference_solutions"  # reference modules, one per assignment
+    assignments: Path | None = None                             # assignment sources (no default: see coursedir)
+    reference_solutions: Path | None = None                     # reference modules, one per assignment
     roster: Path | None = None                                  # CSV with a student_id column
     sandbox: str = "auto"                                       # auto | bwrap | none
     workers: int = 0                                            # 0 = number of cores

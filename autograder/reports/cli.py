@@ -50,7 +50,7 @@ def register(subparsers) -> None:
     p.add_argument("-o", "--output", metavar="OUTDIR", default=None,
                    help="folder for the reports (default: COURSE/reports)")
     p.add_argument("--policy", metavar="YAML", default=None,
-                   help="course policy (default: COURSE/policy.yaml, else the project's course/policy.yaml)")
+                   help="course policy (default: COURSE/policy.yaml)")
     p.add_argument("--as-of", metavar="DATETIME", default=None,
                    help='grade as of this time, e.g. "2026-10-20 08:00" (default: now)')
     p.add_argument("--no-plots", action="store_true", help="skip the class plots (faster; tables only)")

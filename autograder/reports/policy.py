@@ -23,7 +23,7 @@ import zoneinfo
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from autograder.core.coursedir import PROJECT_ROOT, CourseDirectory
+from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import ConfigError
 from autograder.core.yamlconfig import check_keys, read_yaml
 
@@ -219,8 +219,6 @@ def load_policy(path: Path | str) -> Policy:
 
 
 def find_policy(*, course: CourseDirectory, policy: Path | str | None = None) -> Path:
-    """The policy file to use: the one given, else COURSE/policy.yaml, else the project's course/policy.yaml."""
-    if policy is not None:
-        return Path(policy)
-    local = course.root / "policy.yaml"
-    return local if local.is_file() else PROJECT_ROOT / "course" / "policy.yaml"
+    """The policy file to use: the one given, else COURSE/policy.yaml (`load_policy` says how to fix a missing
+    one; nothing is looked for outside the course)."""
+    return Path(policy) if policy is not None else course.root / "policy.yaml"

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from autograder.core.atomic import write_text_atomic
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.results import FAILED, REJECTED, CheckResult, SubmissionResult, TaskResult, save_result
 
@@ -57,9 +58,10 @@ def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments
         names[3] = "=HYPERLINK(\"http://x\",\"Phạm\") Dung"          # a name a spreadsheet would run
     dropped, nobody, stranger = ids[5 % n_students], ids[-1], "29999999"
     status = ["dropped" if s == dropped else "active" for s in ids]
-    pd.DataFrame({"student_id": ids, "name": names, "email": [f"{s}@vnu.edu.vn" for s in ids],
-                  "section": [f"INT3121 {1 + i % 2}" for i in range(n_students)], "status": status}
-                 ).to_csv(root / "roster.csv", index=False, encoding="utf-8")
+    roster = pd.DataFrame({"student_id": ids, "name": names, "email": [f"{s}@vnu.edu.vn" for s in ids],
+                           "section": [f"INT3121 {1 + i % 2}" for i in range(n_students)], "status": status})
+    # an input file as a spreadsheet export would give it (the formula name kept raw, so reports must defuse it)
+    write_text_atomic(root / "roster.csv", roster.to_csv(index=False))
     assignments = [f"w{k:02d}_assignment" for k in range(1, n_assignments + 1)]
     weight = 30.0 / n_assignments
     spec = {a: {"kind": "assignment", "title": f"Week {k} assignment", "weight": weight,
@@ -75,7 +77,7 @@ def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments
               "at_risk": {"below_percent": 50, "missing": 2}, "assessments": spec,
               "extensions": [{"student_id": ids[1], "assessment": assignments[0], "days": 2,
                               "reason": "medical certificate"}]}
-    (root / "policy.yaml").write_text(yaml.safe_dump(policy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    write_text_atomic(root / "policy.yaml", yaml.safe_dump(policy, allow_unicode=True, sort_keys=False))
     course = CourseDirectory(root=root)
     difficulty = rng.uniform(0.35, 0.95, size=(n_assignments, tasks_per))
     skill = rng.uniform(0.3, 1.0, size=n_students)
@@ -97,7 +99,7 @@ def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments
                 when = due - dt.timedelta(hours=float(rng.uniform(1, 90)))
             folder = course.submitted(sid, aid)
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "timestamp.txt").write_text(_stamp(when), encoding="utf-8")
+            write_text_atomic(folder / "timestamp.txt", _stamp(when))
             if i == 0 and k == n_assignments - 1:
                 continue                                       # submitted, not graded yet
             tasks = []
@@ -118,8 +120,7 @@ def write_sample_course(*, root: Path | str, n_students: int = 12, n_assignments
                                                  status=FAILED)
             save_result(course.result_file(sid, aid), result)
             if i == 1:                                         # a feedback page, as feedback.py writes them
-                course.feedback(sid, aid).mkdir(parents=True, exist_ok=True)
-                (course.feedback(sid, aid) / f"{aid}.html").write_text("<p>feedback</p>", encoding="utf-8")
+                write_text_atomic(course.feedback(sid, aid) / f"{aid}.html", "<p>feedback</p>")
     members, criteria = _seminar(ids, nobody, rng) if with_seminar else (None, None)
     return SampleCourse(course=course, policy=root / "policy.yaml",
                         as_of=FIRST_DUE + dt.timedelta(weeks=n_assignments + 12), seminar=members, criteria=criteria,

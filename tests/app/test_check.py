@@ -1,20 +1,22 @@
 """The student's local check: public tests only, no reference solution, exit code by outcome."""
 import shutil
+from pathlib import Path
 
 import pytest
 
 from autograder import cli
 from autograder.check import check_namespace, find_public_tests
-from autograder.core.coursedir import PROJECT_ROOT
 from autograder.core.errors import InputError
 from autograder.testing.plugin import load_reference
 
-ASSIGNMENT = PROJECT_ROOT / "assignments" / "w03_training"
+ROOT = Path(__file__).resolve().parents[2]          # the repository (tests and benchmarks run from it)
+
+ASSIGNMENT = ROOT / "assignments" / "w03_training"
 EXAMPLES = ASSIGNMENT / "examples"
 
 
 def test_reference_passes_every_public_check_in_process():
-    ref = load_reference(PROJECT_ROOT / "reference_solutions" / "w03_training.py")
+    ref = load_reference(ROOT / "reference_solutions" / "w03_training.py")
     report = check_namespace(namespace=vars(ref), tests_dir=ASSIGNMENT / "tests" / "public")
     assert report.ok, [c.message for c in report.checks if not c.passed]
     assert set(report.tasks) >= {"cross_entropy", "adam_step", "train_classifier"}

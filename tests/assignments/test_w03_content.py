@@ -12,14 +12,15 @@ import numpy as np
 import pytest
 import yaml
 
-from autograder.core.coursedir import PROJECT_ROOT
 from autograder.core.manifest import load_manifest
 from autograder.pipeline.leakscan import reference_lines
 from autograder.testing.plugin import GradingPlugin, load_reference, run_tests
 
-SRC = PROJECT_ROOT / "assignments" / "w03_training"
+ROOT = Path(__file__).resolve().parents[2]          # the repository (tests and benchmarks run from it)
+
+SRC = ROOT / "assignments" / "w03_training"
 PUBLIC, HIDDEN = SRC / "tests" / "public", SRC / "tests" / "hidden"
-REFERENCE = PROJECT_ROOT / "reference_solutions" / "w03_training.py"
+REFERENCE = ROOT / "reference_solutions" / "w03_training.py"
 EXAMPLES = SRC / "examples"
 TASKS = ["cross_entropy", "mean_cross_entropy", "confusion_matrix", "precision_recall_f1", "sgd_step",
          "momentum_step", "adagrad_step", "rmsprop_step", "adam_step", "backprop_example", "batchnorm_forward",

@@ -10,14 +10,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from autograder.core.coursedir import PROJECT_ROOT
 from autograder.core.results import load_result
 from autograder.core.settings import GradeSettings, open_course
+
+ROOT = Path(__file__).resolve().parents[2]          # the repository (tests and benchmarks run from it)
 
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "w03_training"
-EXAMPLES = PROJECT_ROOT / "assignments" / ASSIGNMENT / "examples"
+EXAMPLES = ROOT / "assignments" / ASSIGNMENT / "examples"
 
 
 def expected() -> dict:
@@ -32,6 +33,8 @@ def graded(tmp_path_factory):
     from autograder.pipeline.runner import grade_assignment
 
     root = tmp_path_factory.mktemp("course")
+    (root / "autograder.yaml").write_text(yaml.safe_dump({"assignments": str(ROOT / "assignments"),
+                                                          "reference_solutions": str(ROOT / "reference_solutions")}))
     course, config = open_course(root)
     release_assignment(course=course, assignment=ASSIGNMENT)
     report = collect_submissions(course=course, assignment=ASSIGNMENT, source=EXAMPLES)

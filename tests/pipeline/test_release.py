@@ -10,13 +10,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.core.coursedir import PROJECT_ROOT, CourseDirectory
+from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import ConfigError
 from autograder.pipeline.gradebook import open_gradebook
 from autograder.pipeline.leakscan import MARKERS, scan_release
 from autograder.pipeline.release import release_assignment
 
 from .conftest import ASSIGNMENT, HIDDEN_SECRET, REFERENCE_SECRET, SOLUTION_SECRET
+
+ROOT = Path(__file__).resolve().parents[2]          # the repository (tests and benchmarks run from it)
 
 SECRETS = (SOLUTION_SECRET, HIDDEN_SECRET, REFERENCE_SECRET, "test_hidden", "return math.fsum([x] * k)")
 
@@ -108,7 +110,7 @@ def test_scan_finds_hidden_files_and_hidden_lines(course, tmp_path):
     assert any(f.startswith("notes.py: contains a hidden test line") for f in found)
 
 
-W03 = PROJECT_ROOT / "assignments" / "w03_training"
+W03 = ROOT / "assignments" / "w03_training"
 
 
 @pytest.mark.slow
@@ -117,7 +119,8 @@ def test_w03_release_leaks_nothing(tmp_path):
     from autograder.core.manifest import load_manifest
     if not (W03 / load_manifest(W03 / "manifest.yaml").notebook).is_file():
         pytest.skip("w03_training notebook not built yet")
-    course = CourseDirectory(root=tmp_path / "course")
+    course = CourseDirectory(root=tmp_path / "course", source_root=ROOT / "assignments",
+                             reference_root=ROOT / "reference_solutions")
     release_assignment(course=course, assignment="w03_training", exchange=False)
     hidden_names = {p.name for p in (W03 / "tests" / "hidden").rglob("*.py")}
     for path in _released_files(course, "w03_training"):

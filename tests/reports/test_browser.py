@@ -64,7 +64,7 @@ def parse(dom: str) -> Cells:
 
 
 def rows(path):
-    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    table = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     return [dict(zip(table[0], r)) for r in table[1:]]
 
 
