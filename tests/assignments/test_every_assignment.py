@@ -3,14 +3,16 @@
 A new week is covered by adding its folder under assignments/ (with manifest.yaml, selftest.yaml and
 reference_solutions/NAME.py); nothing here names a week.
 """
+from pathlib import Path
+
 import pytest
 
 from autograder.authoring.check import check_assignment, render_author_report
 from autograder.authoring.selftest import render_selftest, run_selftest
-from autograder.core.coursedir import PROJECT_ROOT
 
-ASSIGNMENTS = PROJECT_ROOT / "assignments"
-REFERENCES = PROJECT_ROOT / "reference_solutions"
+ROOT = Path(__file__).resolve().parents[2]          # the repository
+ASSIGNMENTS = ROOT / "assignments"
+REFERENCES = ROOT / "reference_solutions"
 FOLDERS = sorted(p.parent.name for p in ASSIGNMENTS.glob("*/manifest.yaml"))
 
 
