@@ -14,6 +14,8 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from autograder.core.scores import format_score
+
 STATUS_COLORS = {"scored": "#43a047", "on_time": "#2e7d32", "late": "#f9a825", "not_accepted": "#c62828", "missing": "#757575",
                  "error": "#6a1b9a", "ungraded": "#90caf9"}
 STATUS_LABELS = {"scored": "scored (seminar)", "on_time": "on time", "late": "late", "not_accepted": "not accepted (too late)",
@@ -154,7 +156,7 @@ def rater_disagreement(criteria: pd.DataFrame, *, top: int = 20) -> Plot | None:
     for (i, j), value in np.ndenumerate(spread.to_numpy(dtype=float)):
         if not np.isnan(value):
             mark = "!" if bool(flagged.iloc[i, j]) else ""
-            ax.text(j, i, f"{value:.1f}{mark}", ha="center", va="center", fontsize=7)
+            ax.text(j, i, f"{format_score(value)}{mark}", ha="center", va="center", fontsize=7)
     fig.colorbar(image, ax=ax, label="spread between raters (points of 10)")
     if n_groups > len(spread):
         ax.set_title(f"Rater disagreement: the {len(spread)} of {n_groups} groups with the largest spread "
