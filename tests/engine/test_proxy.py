@@ -103,7 +103,9 @@ def sabotage():
 not_callable = 5
 '''.replace("RESULT", repr(RESULT_MIME))
 
-LIMITS = Limits(call_timeout=1.5, memory_mb=4096)
+# few processes allowed, so that the fork bomb is caught long before the call timeout even where forking a big
+# kernel is slow (about 30 forks a second on a loaded 2-core machine)
+LIMITS = Limits(call_timeout=1.5, memory_mb=4096, max_processes=24)
 
 
 @pytest.fixture(scope="module")
