@@ -78,11 +78,9 @@ def accuracy(y_true, y_pred):
 def _resize_bilinear(image, height, width):
     """Bilinear resizing with half-pixel centres (like PIL, tf.image.resize, OpenCV), averaging over the
     source footprint when shrinking (antialiased, like PIL's bilinear filter)."""
-    out = np.asarray(image, dtype=np.float64)
-    for axis, size in ((0, height), (1, width)):
-        out = np.tensordot(_weights(out.shape[axis], size), out, axes=([1], [axis]))
-        out = np.moveaxis(out, 0, axis)
-    return out
+    image = np.asarray(image, dtype=np.float64)
+    rows, cols = _weights(image.shape[0], height), _weights(image.shape[1], width)
+    return np.einsum("ih,hwc,jw->ijc", rows, image, cols, optimize=True)
 
 
 def _weights(n_in, n_out):

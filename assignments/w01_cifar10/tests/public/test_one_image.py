@@ -62,11 +62,10 @@ def test_preprocess_image_resizes_ramps(student):
 @pytest.mark.task("predict_label", points=3)
 def test_predict_label_tiny_model(student):
     names = ["cat", "ship", "horse", "truck"]
-    model = H.quadrant_classifier(len(names), seed=11)
-    w, b = H.quadrant_weights(len(names), seed=11)
+    model, cases = H.model_and_images(np.random.default_rng(7), len(names), 11, 4,
+                                      lambda r: H.smooth_image(r, 32, 32), lambda image: image / 255.0)
     remote = H.model_in_kernel(student, model)
-    for image, label in H.labelled_images(np.random.default_rng(7), w, b, 4, lambda r: H.smooth_image(r, 32, 32),
-                                           lambda image: image / 255.0):
+    for image, label in cases:
         got = student.predict_label(remote, image, names)
         expect_true(isinstance(got, str), f"predict_label should return the class name (str), "
                                           f"received {describe(got)}")
@@ -77,11 +76,9 @@ def test_predict_label_tiny_model(student):
 @pytest.mark.task("predict_label", points=3)
 def test_predict_label_larger_image(student):
     names = ["frog", "automobile", "bird"]
-    model = H.quadrant_classifier(len(names), seed=12)
-    w, b = H.quadrant_weights(len(names), seed=12)
+    model, cases = H.model_and_images(np.random.default_rng(8), len(names), 12, 3,
+                                      lambda r: H.smooth_image(r, 32, 32), lambda image: image / 255.0)
     remote = H.model_in_kernel(student, model)
-    cases = H.labelled_images(np.random.default_rng(8), w, b, 3, lambda r: H.smooth_image(r, 32, 32),
-                              lambda image: image / 255.0)
     for image, label in cases:
         big = np.repeat(np.repeat(image, 3, axis=0), 2, axis=1)          # 96 x 64: the same picture, larger
         got = student.predict_label(remote, big, names)
