@@ -9,12 +9,12 @@ from autograder.core.errors import StudentException
 from autograder.testing.checks import CheckFailed, describe, expect_array, expect_equal, expect_true
 
 BASE = "data/digits04_base.keras"
-BASE_FILE = Path(__file__).resolve().parents[2] / "data" / "digits04_base.keras"
+REF_BASE_FILE = Path(__file__).resolve().parents[2] / "data" / "digits04_base.keras"
 
 
 def ref_base():
     import keras
-    return keras.models.load_model(BASE_FILE)
+    return keras.models.load_model(REF_BASE_FILE)
 
 
 def _model(got, what):

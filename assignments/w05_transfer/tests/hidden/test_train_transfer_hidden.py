@@ -15,7 +15,7 @@ import pytest
 from autograder.testing.checks import expect_array, expect_class_probabilities, expect_trained_keras_model, expect_true
 
 BASE = "data/digits04_base.keras"
-BASE_FILE = Path(__file__).resolve().parents[2] / "data" / "digits04_base.keras"
+REF_BASE_FILE = Path(__file__).resolve().parents[2] / "data" / "digits04_base.keras"
 NAMES = np.asarray([3, 0, 4, 1, 2])      # digit 5 is called 3, 6 is called 0, ...: every class renamed
 FROZEN_ARRAYS = 7                        # block1_conv1 (2), block2_conv1 (1), block2_bn (4) before block3_conv1
 THRESHOLD = 0.75
@@ -33,7 +33,7 @@ def digits59(seed):
 
 def _pristine():
     import keras
-    return keras.models.load_model(BASE_FILE).get_weights()
+    return keras.models.load_model(REF_BASE_FILE).get_weights()
 
 
 def _transfer(student, seed, trainable_from, epochs=10, n_train=100):
