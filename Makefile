@@ -7,7 +7,12 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export PYTHONHASHSEED := 0
 
-.PHONY: setup lint demo test test-fast wheel bench clean
+# The sandbox for student kernels. Overridable so that tests can run the rule without touching the system.
+BWRAP ?= bwrap
+APT_GET ?= apt-get
+SETUP_UID ?= $(shell id -u)
+
+.PHONY: setup bubblewrap lint demo test test-fast wheel bench clean
 
 setup: $(STAMP)
 
@@ -15,7 +20,28 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[tf,course,dev]'
+	@$(MAKE) --no-print-directory bubblewrap
 	touch $(STAMP)
+
+# Secure by default: install bubblewrap where we can (Debian/Ubuntu as root, with apt-get); anywhere else print
+# the one command to run. Never fails the set-up: `grade` then says on the console that it runs unsandboxed
+# (and `sandbox: require` in autograder.yaml refuses to).
+bubblewrap:
+	@if command -v $(BWRAP) >/dev/null 2>&1; then \
+	  echo "bubblewrap: $$(command -v $(BWRAP))"; \
+	elif [ "$(SETUP_UID)" = 0 ] && command -v $(APT_GET) >/dev/null 2>&1; then \
+	  echo "installing bubblewrap (the sandbox of the student kernels): $(APT_GET) install -y bubblewrap"; \
+	  DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q bubblewrap >/dev/null 2>&1 || \
+	  { $(APT_GET) update -q >/dev/null 2>&1 && \
+	    DEBIAN_FRONTEND=noninteractive $(APT_GET) install -y -q bubblewrap >/dev/null 2>&1; } || \
+	  echo "WARNING: installing bubblewrap failed; run: $(APT_GET) update && $(APT_GET) install bubblewrap"; \
+	elif command -v $(APT_GET) >/dev/null 2>&1; then \
+	  echo "WARNING: bubblewrap is not installed: grading would run student code WITHOUT a sandbox. Run: sudo apt-get install bubblewrap"; \
+	elif command -v dnf >/dev/null 2>&1; then \
+	  echo "WARNING: bubblewrap is not installed: grading would run student code WITHOUT a sandbox. Run: sudo dnf install bubblewrap"; \
+	else \
+	  echo "WARNING: bubblewrap is not installed: grading would run student code WITHOUT a sandbox. Install the package bubblewrap"; \
+	fi
 
 demo: setup
 	$(BIN)/python -m autograder.demo --project $(CURDIR)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from autograder.core.errors import AutograderError
+from autograder.core.settings import SANDBOX_MODES
 
 DESCRIPTION = """\
 Autograder for INT3121 (image classification with CNNs).
@@ -112,8 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--student", action="append", metavar="ID", help="only this student (repeatable)")
     p.add_argument("--workers", type=int, default=0, help="parallel kernels (default: number of cores)")
     p.add_argument("--force", action="store_true", help="re-grade submissions that already have a result")
-    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default=None,
-                   help="auto (default): bubblewrap when available, else resource limits only")
+    p.add_argument("--sandbox", choices=SANDBOX_MODES, default=None,
+                   help="auto (default): bubblewrap when available, else resource limits only (warned once); "
+                        "require: refuse to grade without bubblewrap; none: resource limits only")
     p.add_argument("--gpu", action="store_true", help="this runner has a GPU: run the GPU variants of tests")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_grade)
@@ -135,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="student's local check: run the notebook and its public tests")
     p.add_argument("notebook")
     p.add_argument("--tests", metavar="DIR", help="public tests folder (default: public_tests/ beside it)")
-    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="none")
+    p.add_argument("--sandbox", choices=SANDBOX_MODES, default="none")
     p.set_defaults(func=cmd_check)
 
     from autograder.authoring.cli import register as register_authoring

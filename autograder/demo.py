@@ -100,7 +100,8 @@ def run_demo(*, project: Path, root: Path | None = None, workers: int | None = N
     print("   " + (report.summary() if hasattr(report, "summary") else str(report)).replace("\n", "\n   "))
 
     workers = workers or default_workers(config)
-    print(f"== grade on the local pool ({workers} workers, sandbox: {config.sandbox})")
+    print(f"== grade on the local pool ({workers} workers, sandbox mode {config.sandbox!r}; the summary says "
+          "which mode graded)")
     settings = GradeSettings(course=course, sandbox=config.sandbox, seed=config.seed, threads=config.threads)
     summary = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=workers)
 

@@ -6,7 +6,7 @@ Example `autograder.yaml` (every key optional)::
     assignments: /path/to/assignments          # where assignment sources live (needed by release, grade, author)
     reference_solutions: /path/to/reference_solutions   # reference modules (needed by grade, author check)
     roster: roster.csv                         # relative to the course dir
-    sandbox: auto                              # auto | bwrap | none
+    sandbox: auto                              # auto | require | none (require: never grade unsandboxed)
     workers: 2                                 # default: number of cores
     gpu: false                                 # this runner has a GPU (run @gpu tests instead of @cpu_only)
     seed: 3121                                 # seed for generated test inputs
@@ -23,7 +23,9 @@ from autograder.core.yamlconfig import check_keys, read_yaml
 
 CONFIG_NAME = CONFIG_FILE
 DEFAULT_COURSE_ID = "INT3121"                                   # nbgrader course id unless configured
-SANDBOX_MODES = ("auto", "bwrap", "none")
+# auto: bubblewrap when usable, else resource limits only (said on the console); require: bubblewrap or refuse
+# to grade; none: never bubblewrap; bwrap: the older name of require
+SANDBOX_MODES = ("auto", "require", "none", "bwrap")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,7 @@ class CourseConfig:
     assignments: Path | None = None                             # assignment sources (no default: see coursedir)
     reference_solutions: Path | None = None                     # reference modules, one per assignment
     roster: Path | None = None                                  # CSV with a student_id column
-    sandbox: str = "auto"                                       # auto | bwrap | none
+    sandbox: str = "auto"                                       # auto | require | none (see SANDBOX_MODES)
     workers: int = 0                                            # 0 = number of cores
     gpu: bool = False                                           # GPU runner: gpu tests replace cpu_only twins
     seed: int = 3121                                            # base seed for generated test inputs

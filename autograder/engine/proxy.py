@@ -168,9 +168,11 @@ class KernelProxy(_BaseProxy):
         self._limits = limits
         self._max = max_result_bytes
         self._needs_restore = False
+        self._restore_reason = ""
         self._generation = 0
         self._installed = -1
         self.restores = 0
+        self.restart_reasons: list[str] = []   # why each restart happened, in words for the student
         self._deadline: float | None = None    # time.monotonic() by which the current test must finish
 
     def _invoke(self, name, args, kwargs, **kw):
@@ -178,11 +180,17 @@ class KernelProxy(_BaseProxy):
             return self._invoke_once(name, args, kwargs, **kw)
         except StudentException as e:
             if e.ename == "MemoryError":   # the kernel's memory may stay full: start the next call afresh
-                self._needs_restore = True
+                self._restart_next(f"{name}(...) ran out of memory")
             raise
+
+    def _restart_next(self, reason: str) -> None:
+        self._needs_restore = True
+        self._restore_reason = reason
 
     def _invoke_once(self, name, args, kwargs, *, want_args=False, handle=0, generation=None, op="call"):
         if self._needs_restore or not self._kernel.is_alive():
+            self.restart_reasons.append(self._restore_reason if self._needs_restore else
+                                        "the kernel had stopped between calls")
             self._restore()
             self._needs_restore = False
             self._generation += 1
@@ -232,16 +240,17 @@ class KernelProxy(_BaseProxy):
         if res.timed_out:
             # even when the interrupt stopped it, the kernel may hold what the runaway call piled up
             # (memory, queued output, threads): the next call gets a fresh kernel with the notebook re-run
-            self._needs_restore = True
-            raise StudentTimeout(round(timeout, 1), name=name)
+            error = StudentTimeout(round(timeout, 1), name=name)
+            self._restart_next(error.feedback)
+            raise error
         if res.died or res.killed:
-            self._needs_restore = True
             reason = ("the kernel was stopped: too much output" if res.flooded else
                       "the kernel was stopped: its messaging was tampered with (json, IPython or the session "
                       "patched)" if res.malformed else
                       "the kernel was stopped: it wrote files outside its home and /tmp" if res.wrote_outside else
                       "the kernel was stopped: it started too many processes" if res.forked else
                       "the kernel died (crash, os._exit, a signal or out of memory)")
+            self._restart_next(f"{reason} while running {name}(...)")
             raise KernelDied(reason, name=name)
         if not envelopes:
             reply = res.reply or {}

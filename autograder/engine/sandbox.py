@@ -26,12 +26,19 @@ from pathlib import Path
 
 from autograder.core.errors import SandboxError
 from autograder.core.manifest import Limits
+from autograder.core.settings import SANDBOX_MODES
 
 FALLBACK_NOTE = "sandbox: resource limits only (bubblewrap not found)"
 SANDBOX_HOME = "/home/student"
 SANDBOX_VENV = "/opt/ag-venv"
 SANDBOX_IPYTHONDIR = f"{SANDBOX_HOME}/.ipython"
-SANDBOX_MODES = ("auto", "bwrap", "none")
+INSTALL_HINT = ("install bubblewrap (Debian/Ubuntu: `sudo apt-get install bubblewrap`; Fedora: `sudo dnf install "
+                "bubblewrap`), then check that `bwrap --ro-bind / / true` works (containers may need unprivileged "
+                "user namespaces or --privileged)")
+# what student code can reach without bubblewrap: said once per grading run, on the console (``unsandboxed_warning``)
+UNSANDBOXED_REACH = ("student code runs as this user with resource limits only: it can read and write every "
+                     "file this user can (the course folder, other students' submissions and results, the "
+                     "hidden tests, the reference solutions, your home) and use the network")
 
 _ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "nsswitch.conf", "passwd", "group",
               "hosts", "host.conf", "mime.types", "fonts", "alternatives", "ssl", "ca-certificates")
@@ -79,17 +86,30 @@ def bwrap_available() -> bool:
 
 
 def plan_sandbox(*, sandbox: str = "auto") -> SandboxPlan:
-    """Resolve ``sandbox`` ("auto" | "bwrap" | "none") to a launch plan; "bwrap" fails loudly if unusable."""
+    """Resolve ``sandbox`` to a launch plan. "auto": bubblewrap when usable, else resource limits only;
+    "require" (and its older name "bwrap"): bubblewrap or a ``SandboxError``, never unsandboxed; "none": no
+    bubblewrap."""
     if sandbox not in SANDBOX_MODES:
-        raise SandboxError(f"unknown sandbox mode {sandbox!r}", hint="use 'auto', 'bwrap' or 'none'")
+        raise SandboxError(f"unknown sandbox mode {sandbox!r}", hint=f"use one of {', '.join(SANDBOX_MODES)}")
     if sandbox == "none":
         return SandboxPlan("none", FALLBACK_NOTE)
     if bwrap_available():
         return SandboxPlan("bwrap")
-    if sandbox == "bwrap":
-        raise SandboxError("bubblewrap was requested but is not usable here",
-                           hint="install bubblewrap (apt-get install bubblewrap) or use sandbox='auto'")
+    if sandbox in ("require", "bwrap"):
+        found = "installed but cannot create its namespaces here" if _bwrap_path() else "not installed"
+        raise SandboxError(f"sandbox mode {sandbox!r} refuses to grade without a sandbox, and bubblewrap is "
+                           f"{found}", hint=INSTALL_HINT + "; or set `sandbox: auto` to grade unsandboxed")
     return SandboxPlan("none", FALLBACK_NOTE)
+
+
+def unsandboxed_warning(plan: SandboxPlan, *, requested: str) -> str | None:
+    """The console warning for a grading run whose kernels run without bubblewrap (None when sandboxed)."""
+    if plan.mode == "bwrap":
+        return None
+    why = ("because sandbox: none was chosen" if requested == "none" else
+           "because bubblewrap is " + ("installed but not usable here" if _bwrap_path() else "not installed"))
+    return (f"WARNING: grading WITHOUT a sandbox {why}: {UNSANDBOXED_REACH}. To fix: {INSTALL_HINT}. "
+            "Set `sandbox: require` in autograder.yaml (or pass --sandbox require) to refuse grading unsandboxed.")
 
 
 def _system_binds() -> list[str]:

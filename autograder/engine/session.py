@@ -26,8 +26,9 @@ class StudentSession:
     kernel: object
     proxy: object
     execution: object                                   # execute.ExecutionReport of the first run
-    notes: list[str] = field(default_factory=list)      # sandbox fallback note + the execution's notes
+    notes: list[str] = field(default_factory=list)      # for the student: the execution's notes
     timings: dict[str, float] = field(default_factory=dict)
+    sandbox: str = ""                                   # for the staff: "bwrap" | "none"
 
 
 @contextmanager
@@ -42,13 +43,14 @@ def student_session(nb, *, workdir: Path, limits: Limits, sandbox: str, gpu: boo
         t0 = time.perf_counter()
         kernel.start()
         timings = {"kernel_start": time.perf_counter() - t0}
-        notes = [kernel.note] if kernel.note else []
+        notes: list[str] = []   # the sandbox mode is a staff fact: StudentSession.sandbox, never a student note
         t0 = time.perf_counter()
         execution = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
         timings["execute"] = time.perf_counter() - t0
         notes.extend(execution.notes)
         proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
-        yield StudentSession(kernel=kernel, proxy=proxy, execution=execution, notes=notes, timings=timings)
+        yield StudentSession(kernel=kernel, proxy=proxy, execution=execution, notes=notes, timings=timings,
+                             sandbox=kernel.plan.mode)
     finally:
         kernel.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)

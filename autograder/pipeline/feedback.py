@@ -42,8 +42,8 @@ def page_context(result: SubmissionResult, *, title: str = "", descriptions: dic
     graded = result.status == "graded"
     return {"student_id": result.student_id, "assignment": result.assignment, "title": title,
             "graded": graded, "error": result.error, "score": result.score if graded else 0.0,
-            "max_score": result.max_score, "tasks": tasks, "notes": list(result.notes),
-            "sandbox": result.sandbox or "unknown"}
+            "max_score": result.max_score, "tasks": tasks, "notes": list(result.notes)}
+    # staff facts (sandbox mode, grader timings) stay in result.json and the grading summary, off this page
 
 
 def render_feedback(context: dict) -> str:

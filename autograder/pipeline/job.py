@@ -53,6 +53,15 @@ def task_results(manifest: Manifest, plugin: GradingPlugin) -> list[TaskResult]:
     return list(by_task.values())
 
 
+def restart_note(reasons: list[str]) -> str:
+    """For the student: how often their kernel was restarted during testing, and why."""
+    shown = list(dict.fromkeys(reasons))        # each distinct reason once, in order
+    more = f" (and {len(shown) - 5} more)" if len(shown) > 5 else ""
+    times = "once" if len(reasons) == 1 else f"{len(reasons)} times"
+    return (f"your kernel was restarted {times} during testing (your notebook was run again each time), "
+            f"because: {'; '.join(shown[:5])}{more}")
+
+
 def grade_submission(*, assignment: str, notebook_path: Path | str, settings: GradeSettings,
                      student_id: str) -> SubmissionResult:
     """Grade one submission in its own sandboxed kernel; never raises for the submission's faults."""
@@ -85,7 +94,7 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
     try:
         with student_session(nb, workdir=workdir, limits=limits, sandbox=settings.sandbox, gpu=settings.gpu,
                              threads=settings.threads) as session:
-            sandbox_mode = session.kernel.plan.mode
+            sandbox_mode = session.sandbox      # a staff fact: result.sandbox and the summary, not the notes
             notes.extend(session.notes)
             plugin = GradingPlugin(student=session.proxy, reference_path=course.reference_module(assignment),
                                    seed=settings.seed, gpu=settings.gpu, test_timeout=limits.test_timeout)
@@ -93,7 +102,7 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
             run_tests(test_dirs=[course.tests(assignment, "public"), course.tests(assignment, "hidden")],
                       plugin=plugin)
             timings = {**session.timings, "tests": time.perf_counter() - t0}
-            restores = session.proxy.restores
+            restarts = list(session.proxy.restart_reasons)
         if plugin.errors:
             # our side (a broken test file), not the student's: fail loudly but keep the batch going
             return SubmissionResult.failed(**base, error="grader configuration: " + "; ".join(plugin.errors),
@@ -101,8 +110,8 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
         if settings.save_notebook:
             out = course.autograded(student_id, assignment) / manifest.notebook
             write_text_atomic(out, nbformat.writes(session.execution.notebook))
-        if restores:
-            notes.append(f"the kernel was restarted {restores} time(s) during testing")
+        if restarts:
+            notes.append(restart_note(restarts))
         return SubmissionResult(**base, status="graded", tasks=task_results(manifest, plugin), notes=notes,
                                 submission_sha256=sha, sandbox=sandbox_mode,
                                 seconds=round(time.perf_counter() - start, 3),

@@ -7,8 +7,10 @@ same submission file (same SHA-256) unless forced.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -29,6 +31,8 @@ class GradeSummary:
     errors: list[str] = field(default_factory=list)         # student ids not graded normally
     kept_previous: list[str] = field(default_factory=list)  # grader failed; the earlier verdict was kept
     seconds: float = 0.0
+    sandbox: str = ""                                        # the mode the kernels run in: "bwrap" | "none"
+    sandbox_warning: str | None = None                       # said once on the console when unsandboxed
 
 
 @dataclass(frozen=True)
@@ -90,12 +94,27 @@ def store(settings: GradeSettings, result: SubmissionResult) -> bool:
     return True
 
 
+def _warn_console(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
 def grade_assignment(*, settings: GradeSettings, assignment: str, student_ids=None, workers: int = 1,
-                     force: bool = False, progress: bool = True) -> GradeSummary:
-    """Grade every collected submission of `assignment`; returns what was graded and skipped."""
+                     force: bool = False, progress: bool = True,
+                     warn: Callable[[str], None] = _warn_console) -> GradeSummary:
+    """Grade every collected submission of `assignment`; returns what was graded and skipped.
+
+    The sandbox is resolved once, before any job: mode "require" without a usable bubblewrap raises
+    ``SandboxError`` (nothing is graded); grading without one is said once through ``warn`` (the console)."""
+    from autograder.engine.sandbox import plan_sandbox, unsandboxed_warning
     start = time.perf_counter()
     jobs, skipped = find_jobs(settings=settings, assignment=assignment, student_ids=student_ids, force=force)
     summary = GradeSummary(assignment=assignment, skipped=skipped)
+    if jobs:
+        plan = plan_sandbox(sandbox=settings.sandbox)
+        summary.sandbox = plan.mode
+        summary.sandbox_warning = unsandboxed_warning(plan, requested=settings.sandbox)
+        if summary.sandbox_warning:
+            warn(summary.sandbox_warning)
     bar = _progress(total=len(jobs), enabled=progress, desc=f"grading {assignment}")
     try:
         if workers <= 1 or len(jobs) <= 1:

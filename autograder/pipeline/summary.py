@@ -15,8 +15,23 @@ def summary_rows(*, course: CourseDirectory, assignment: str) -> list[dict]:
         lost = [f"{t.task} -{format_score(t.max_score - t.score)}" for t in result.tasks if t.score < t.max_score]
         rows.append({"student_id": sid, "score": result.score, "max_score": result.max_score,
                      "status": result.status, "lost": ", ".join(lost) if result.status == "graded" else result.error,
-                     "seconds": result.seconds})
+                     "seconds": result.seconds, "sandbox": result.sandbox})
     return rows
+
+
+def sandbox_line(rows: list[dict]) -> str | None:
+    """Which sandbox mode graded the stored results, e.g. "sandbox: bwrap (all 5)" (staff-facing)."""
+    modes: dict[str, int] = {}
+    for r in rows:
+        if r["sandbox"]:
+            modes[r["sandbox"]] = modes.get(r["sandbox"], 0) + 1
+    if not modes:
+        return None
+    words = {"bwrap": "bwrap (bubblewrap sandbox)", "none": "none (NOT sandboxed: resource limits only)"}
+    if len(modes) == 1:
+        mode, n = next(iter(modes.items()))
+        return f"sandbox: {words.get(mode, mode)} for all {n} graded submission(s)"
+    return "sandbox: " + ", ".join(f"{words.get(m, m)} for {n}" for m, n in sorted(modes.items()))
 
 
 def render_summary(*, course: CourseDirectory, assignment: str, summary=None) -> str:
@@ -37,4 +52,7 @@ def render_summary(*, course: CourseDirectory, assignment: str, summary=None) ->
     if rows:
         mean = sum(r["score"] for r in rows) / len(rows)
         lines.append(f"class mean {format_score(mean)} over {len(rows)} submission(s)")
+    sandbox = sandbox_line(rows)
+    if sandbox:
+        lines.append(sandbox)
     return "\n".join(lines)

@@ -46,7 +46,7 @@ def test_feedback_page_content_and_escaping(graded):
     assert "<script>" not in page and "&lt;script&gt;alert(" in page
     assert "80 / 100" in page and "20 / 40" in page and "60 / 60" in page
     assert "was deleted; restored from the release" in page
-    assert "sandbox: bubblewrap" in page and "add one" in page          # description from the manifest
+    assert "sandbox" not in page and "add one" in page                  # staff facts off; description shown
     assert "test_add_one_small" in page                                  # public checks by name
     assert "test_add_one_large" not in page and "hidden check 1" in page  # hidden checks by message only
     assert HIDDEN_SECRET not in page and "10**6" not in page
