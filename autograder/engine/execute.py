@@ -3,6 +3,11 @@
 Execution goes on after errors; every problem becomes one note ("cell 7 raised NameError: ..."), where the
 cell number is its 1-based position in the notebook. The executed notebook (outputs capped) is returned for
 storage. ``make_restore`` gives the proxy its "restart the kernel and re-run the same cells" callable.
+
+A cell that kills the kernel (a crash, ``os._exit``, out of memory, a flood) or runs past its timeout is left
+out from then on (the shared ``excluded`` set): when it killed the kernel, the kernel is restarted at once and
+the cells before it run again, then the rest; every later restart runs the notebook without it. A student's
+stray cell so costs only the tasks that need what it defines.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ class ExecutionReport:
     kernel_restarts: int = 0
     output_truncated: bool = False
     seconds: float = 0.0
+    left_out: dict[int, str] = field(default_factory=dict)   # cells excluded by this execution -> their note
 
 
 class _OutputSink:
@@ -81,51 +87,88 @@ def _never(cell) -> bool:
 
 
 def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
-                     skip: Callable[[dict], bool] = _never, keep_outputs: bool = True) -> ExecutionReport:
-    """Run the code cells of ``nb`` (not modified) in order in ``kernel``; return the executed copy + notes."""
+                     skip: Callable[[dict], bool] = _never, keep_outputs: bool = True,
+                     excluded: set[int] | None = None) -> ExecutionReport:
+    """Run the code cells of ``nb`` (not modified) in order in ``kernel``; return the executed copy + notes.
+
+    Cells whose position is in ``excluded`` are not run; a cell that kills the kernel or times out is added to it
+    (the caller keeps the set for later restarts)."""
     t0 = time.monotonic()
     nb = copy.deepcopy(nb)
     report = ExecutionReport(notebook=nb)
+    excluded = set() if excluded is None else excluded
     budget = [int(limits.output_kb) * 1024]
-    count = 0
-    for index, cell in enumerate(nb.cells, start=1):
-        if cell.get("cell_type") != "code":
-            continue
+    cells = [(index, cell) for index, cell in enumerate(nb.cells, start=1) if cell.get("cell_type") == "code"]
+    for _, cell in cells:
         cell.outputs = []
         cell.execution_count = None
-        if skip(cell) or not cell.source.strip():
-            continue
-        remaining = limits.notebook_timeout - (time.monotonic() - t0)
-        if remaining <= 0:
-            report.timed_out = True
-            report.notes.append(f"the notebook did not finish within {limits.notebook_timeout:g} s; "
-                                f"cells from cell {index} on were not run")
-            break
-        if not kernel.is_alive():
-            kernel.restart()
-            report.kernel_restarts += 1
-        timeout = min(limits.cell_timeout, remaining)
-        sink = _OutputSink(cell, budget)
-        res = kernel.run(cell.source, timeout=timeout, on_output=sink if keep_outputs else None,
-                         output_cap=limits.output_kb * 1024)
-        count += 1
-        cell.execution_count = count
-        report.cells_run += 1
-        if res.dropped_large:
-            budget[0] = 0
-        if sink.truncated or res.dropped_large:
-            if not report.output_truncated:
-                report.notes.append(f"output truncated: the notebook printed more than {limits.output_kb} KB "
-                                    f"(first in cell {index})")
-            report.output_truncated = True
-            if res.dropped_large and not sink.truncated:
-                cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=TRUNCATED_TEXT))
-        note = _cell_note(index, res, timeout)
-        if note:
-            report.notes.append(note)
-            report.cell_errors += 1
+    count, ran = 0, set()
+    rerun = True
+    while rerun:                  # one pass, plus one more each time a cell killed the kernel
+        rerun = False
+        for index, cell in cells:
+            if skip(cell) or not cell.source.strip() or index in excluded:
+                continue
+            remaining = limits.notebook_timeout - (time.monotonic() - t0)
+            if remaining <= 0:
+                report.timed_out = True
+                report.notes.append(f"the notebook did not finish within {limits.notebook_timeout:g} s; "
+                                    f"cells from cell {index} on were not run")
+                break
+            if not kernel.is_alive():
+                kernel.restart()
+                report.kernel_restarts += 1
+            first = index not in ran   # a cell run again after a restart keeps its first outputs and notes
+            ran.add(index)
+            timeout = min(limits.cell_timeout, remaining)
+            sink = _OutputSink(cell, budget) if first else None
+            res = kernel.run(cell.source, timeout=timeout, on_output=sink if keep_outputs else None,
+                             output_cap=limits.output_kb * 1024)
+            stopped = res.timed_out or res.died or res.killed
+            if stopped:
+                excluded.add(index)
+            if first:
+                count += 1
+                cell.execution_count = count
+                report.cells_run += 1
+                _note_truncation(report, cell, sink, res, index, limits, budget)
+                note = _cell_note(index, res, timeout)
+                if note:
+                    if stopped:
+                        note += _left_out_words(rerun=not kernel.is_alive() and not res.forked)
+                        report.left_out[index] = note
+                    report.notes.append(note)
+                    report.cell_errors += 1
+            if stopped and not kernel.is_alive():
+                kernel.restart()
+                report.kernel_restarts += 1
+                # what the cells before it defined is gone: the fresh kernel runs them again, then the rest. Not
+                # after a fork bomb: the watchdog fires in whichever cell is running, so the culprit may be an
+                # earlier cell (a background thread) that running again would only repeat
+                if not res.forked:
+                    rerun = True
+                    break
     report.seconds = time.monotonic() - t0
     return report
+
+
+def _left_out_words(*, rerun: bool) -> str:
+    if rerun:
+        return "; your notebook was run again without this cell, and it is left out whenever the kernel restarts"
+    return "; it is left out whenever the kernel restarts"
+
+
+def _note_truncation(report: ExecutionReport, cell, sink, res, index: int, limits: Limits, budget: list[int]):
+    if res.dropped_large:
+        budget[0] = 0
+    truncated = sink is not None and sink.truncated
+    if truncated or res.dropped_large:
+        if not report.output_truncated:
+            report.notes.append(f"output truncated: the notebook printed more than {limits.output_kb} KB "
+                                f"(first in cell {index})")
+        report.output_truncated = True
+        if res.dropped_large and not truncated:
+            cell.outputs.append(nbformat.v4.new_output("stream", name="stderr", text=TRUNCATED_TEXT))
 
 
 def _cell_note(index: int, res, timeout: float) -> str | None:
@@ -151,10 +194,11 @@ def _cell_note(index: int, res, timeout: float) -> str | None:
     return None
 
 
-def make_restore(nb, kernel: SandboxedKernel, limits: Limits, *,
-                 skip: Callable[[dict], bool] = _never) -> Callable[[], ExecutionReport]:
-    """A callable that restarts ``kernel`` and re-runs the same cells (outputs discarded); returns the report."""
+def make_restore(nb, kernel: SandboxedKernel, limits: Limits, *, skip: Callable[[dict], bool] = _never,
+                 excluded: set[int] | None = None) -> Callable[[], ExecutionReport]:
+    """A callable that restarts ``kernel`` and re-runs the same cells but the ``excluded`` ones (outputs
+    discarded); returns the report."""
     def restore() -> ExecutionReport:
         kernel.restart()
-        return execute_notebook(nb, kernel, limits, skip=skip, keep_outputs=False)
+        return execute_notebook(nb, kernel, limits, skip=skip, keep_outputs=False, excluded=excluded)
     return restore

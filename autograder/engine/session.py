@@ -26,7 +26,7 @@ class StudentSession:
     kernel: object
     proxy: object
     execution: object                                   # execute.ExecutionReport of the first run
-    notes: list[str] = field(default_factory=list)      # for the student: the execution's notes
+    notes: list[str] = field(default_factory=list)      # for the student: the execution's (and restarts') notes
     timings: dict[str, float] = field(default_factory=dict)
     sandbox: str = ""                                   # for the staff: "bwrap" | "none"
 
@@ -45,10 +45,17 @@ def student_session(nb, *, workdir: Path, limits: Limits, sandbox: str, gpu: boo
         timings = {"kernel_start": time.perf_counter() - t0}
         notes: list[str] = []   # the sandbox mode is a staff fact: StudentSession.sandbox, never a student note
         t0 = time.perf_counter()
-        execution = execute_notebook(nb, kernel, limits, skip=is_grade_cell)
+        excluded: set[int] = set()      # cells that killed the kernel or timed out: never run again
+        execution = execute_notebook(nb, kernel, limits, skip=is_grade_cell, excluded=excluded)
         timings["execute"] = time.perf_counter() - t0
         notes.extend(execution.notes)
-        proxy = KernelProxy(kernel, restore=make_restore(nb, kernel, limits, skip=is_grade_cell), limits=limits)
+        rerun = make_restore(nb, kernel, limits, skip=is_grade_cell, excluded=excluded)
+
+        def restore():
+            report = rerun()
+            notes.extend(report.left_out.values())   # a cell that first failed on a restart
+            return report
+        proxy = KernelProxy(kernel, restore=restore, limits=limits)
         yield StudentSession(kernel=kernel, proxy=proxy, execution=execution, notes=notes, timings=timings,
                              sandbox=kernel.plan.mode)
     finally:

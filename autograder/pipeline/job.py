@@ -95,7 +95,6 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
         with student_session(nb, workdir=workdir, limits=limits, sandbox=settings.sandbox, gpu=settings.gpu,
                              threads=settings.threads) as session:
             sandbox_mode = session.sandbox      # a staff fact: result.sandbox and the summary, not the notes
-            notes.extend(session.notes)
             plugin = GradingPlugin(student=session.proxy, reference_path=course.reference_module(assignment),
                                    seed=settings.seed, gpu=settings.gpu, test_timeout=limits.test_timeout)
             t0 = time.perf_counter()
@@ -103,6 +102,7 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
                       plugin=plugin)
             timings = {**session.timings, "tests": time.perf_counter() - t0}
             restarts = list(session.proxy.restart_reasons)
+            notes.extend(session.notes)         # after the tests: restarts may have added some
         if plugin.errors:
             # our side (a broken test file), not the student's: fail loudly but keep the batch going
             return SubmissionResult.failed(**base, error="grader configuration: " + "; ".join(plugin.errors),
