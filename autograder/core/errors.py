@@ -11,6 +11,7 @@
     ├── StudentCodeError             the student's code misbehaved during a proxied call
     │   ├── StudentException         it raised; carries the exception type and message
     │   ├── StudentTimeout           it ran past the per-call/per-test limit
+    │   │   └── BudgetExhausted      the whole submission's time budget (Limits.submission_timeout) is used up
     │   ├── KernelDied               the kernel died (killed, OOM, os._exit)
     │   ├── MissingName              the task's function/class is not defined
     │   └── BadReturn                it returned something that is not plain data of the agreed kind
@@ -105,6 +106,13 @@ class StudentTimeout(StudentCodeError):
         self.seconds = seconds
         who = f"{name}(...)" if name else "your code"
         super().__init__(f"{who} did not finish within {seconds:g} s (infinite loop?)", name=name)
+
+
+class BudgetExhausted(StudentTimeout):
+    def __init__(self, seconds: float, *, name: str | None = None):
+        StudentCodeError.__init__(self, f"not run: your submission used up its time budget of {seconds:g} s "
+                                  "(all cells, tests and kernel restarts together)", name=name)
+        self.seconds = seconds
 
 
 class KernelDied(StudentCodeError):

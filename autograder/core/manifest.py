@@ -8,7 +8,8 @@ Example::
     files: []                      # extra files (relative to the assignment folder) copied next to the notebook
     tasks:
       cross_entropy: {points: 5, description: "cross-entropy of one sample"}
-    limits: {cell_timeout: 120, call_timeout: 60, notebook_timeout: 900, memory_mb: 6144, output_kb: 1024}
+    limits: {cell_timeout: 120, call_timeout: 60, notebook_timeout: 900, memory_mb: 6144, output_kb: 1024,
+             submission_timeout: 1500}
 
 Every key has a default and a one-line description below; unknown keys are rejected with the file named.
 """
@@ -33,6 +34,13 @@ class Limits:
     output_kb: int = 1024              # output kept per notebook; more is dropped and noted
     disk_mb: int = 512                 # room for files the code writes, in its home and in /tmp (each; bwrap)
     notebook_mb: float = 20.0          # largest submission file accepted
+    # seconds the whole submission may hold a worker: every cell, test and kernel restart together (a hostile
+    # notebook then ends with a verdict in bounded time); default: the notebook once plus three tests' worth
+    submission_timeout: float | None = None
+
+    def __post_init__(self):
+        if self.submission_timeout is None:
+            object.__setattr__(self, "submission_timeout", self.notebook_timeout + 3 * self.test_timeout)
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,11 @@ def load_manifest(path: Path | str) -> Manifest:
     limits_data = data.get("limits") or {}
     check_keys(limits_data, {f.name for f in fields(Limits)}, file=path, where="limits")
     limits = Limits(**limits_data)
+    for name in ("cell_timeout", "call_timeout", "test_timeout", "notebook_timeout", "submission_timeout"):
+        value = getattr(limits, name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise ConfigError(f"{name} must be a positive number of seconds, got {value!r}", file=str(path),
+                              where=f"limits.{name}")
     total = float(data.get("total_points", 100.0))
     graded = sum(t.points for t in tasks if not t.gpu)
     if abs(graded - total) > 1e-9:

@@ -20,6 +20,7 @@ import nbformat
 from nbformat.v4 import output_from_msg
 
 from autograder.core.manifest import Limits
+from autograder.engine.budget import Budget
 from autograder.engine.kernel import SandboxedKernel
 
 TRUNCATED_TEXT = "[output truncated by the autograder]\n"
@@ -33,7 +34,7 @@ class ExecutionReport:
     notes: list[str] = field(default_factory=list)
     cells_run: int = 0
     cell_errors: int = 0
-    timed_out: bool = False           # the notebook as a whole ran out of time
+    timed_out: bool = False           # the notebook as a whole (or the submission's budget) ran out of time
     kernel_restarts: int = 0
     output_truncated: bool = False
     seconds: float = 0.0
@@ -88,16 +89,16 @@ def _never(cell) -> bool:
 
 def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
                      skip: Callable[[dict], bool] = _never, keep_outputs: bool = True,
-                     excluded: set[int] | None = None) -> ExecutionReport:
+                     excluded: set[int] | None = None, budget: Budget | None = None) -> ExecutionReport:
     """Run the code cells of ``nb`` (not modified) in order in ``kernel``; return the executed copy + notes.
 
     Cells whose position is in ``excluded`` are not run; a cell that kills the kernel or times out is added to it
-    (the caller keeps the set for later restarts)."""
+    (the caller keeps the set for later restarts). ``budget`` (the whole submission's) caps every cell too."""
     t0 = time.monotonic()
     nb = copy.deepcopy(nb)
     report = ExecutionReport(notebook=nb)
     excluded = set() if excluded is None else excluded
-    budget = [int(limits.output_kb) * 1024]
+    out_budget = [int(limits.output_kb) * 1024]
     cells = [(index, cell) for index, cell in enumerate(nb.cells, start=1) if cell.get("cell_type") == "code"]
     for _, cell in cells:
         cell.outputs = []
@@ -110,6 +111,11 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
             if skip(cell) or not cell.source.strip() or index in excluded:
                 continue
             remaining = limits.notebook_timeout - (time.monotonic() - t0)
+            if budget is not None and budget.left() <= 0:
+                budget.hit = report.timed_out = True
+                report.notes.append(f"your submission used up its time budget of {budget.seconds:g} s; cells "
+                                    f"from cell {index} on were not run")
+                break
             if remaining <= 0:
                 report.timed_out = True
                 report.notes.append(f"the notebook did not finish within {limits.notebook_timeout:g} s; "
@@ -121,9 +127,17 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
             first = index not in ran   # a cell run again after a restart keeps its first outputs and notes
             ran.add(index)
             timeout = min(limits.cell_timeout, remaining)
-            sink = _OutputSink(cell, budget) if first else None
+            by_budget = budget is not None and budget.caps(timeout)
+            if by_budget:
+                timeout = budget.cap(timeout)
+            sink = _OutputSink(cell, out_budget) if first else None
             res = kernel.run(cell.source, timeout=timeout, on_output=sink if keep_outputs else None,
                              output_cap=limits.output_kb * 1024)
+            if res.timed_out and by_budget:
+                budget.hit = report.timed_out = True
+                report.notes.append(f"cell {index} was stopped when your submission used up its time budget of "
+                                    f"{budget.seconds:g} s; later cells were not run")
+                break
             stopped = res.timed_out or res.died or res.killed
             if stopped:
                 excluded.add(index)
@@ -131,7 +145,7 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
                 count += 1
                 cell.execution_count = count
                 report.cells_run += 1
-                _note_truncation(report, cell, sink, res, index, limits, budget)
+                _note_truncation(report, cell, sink, res, index, limits, out_budget)
                 note = _cell_note(index, res, timeout)
                 if note:
                     if stopped:
@@ -195,10 +209,11 @@ def _cell_note(index: int, res, timeout: float) -> str | None:
 
 
 def make_restore(nb, kernel: SandboxedKernel, limits: Limits, *, skip: Callable[[dict], bool] = _never,
-                 excluded: set[int] | None = None) -> Callable[[], ExecutionReport]:
+                 excluded: set[int] | None = None, budget: Budget | None = None) -> Callable[[], ExecutionReport]:
     """A callable that restarts ``kernel`` and re-runs the same cells but the ``excluded`` ones (outputs
-    discarded); returns the report."""
+    discarded), within ``budget``; returns the report."""
     def restore() -> ExecutionReport:
         kernel.restart()
-        return execute_notebook(nb, kernel, limits, skip=skip, keep_outputs=False, excluded=excluded)
+        return execute_notebook(nb, kernel, limits, skip=skip, keep_outputs=False, excluded=excluded,
+                                budget=budget)
     return restore

@@ -15,6 +15,7 @@ from typing import Any
 
 from autograder.core.errors import (
     BadReturn,
+    BudgetExhausted,
     ConfigError,
     KernelDied,
     MissingName,
@@ -22,6 +23,7 @@ from autograder.core.errors import (
     StudentTimeout,
 )
 from autograder.core.manifest import Limits
+from autograder.engine.budget import Budget
 from autograder.engine.codec import (
     DEFAULT_MAX_BYTES,
     RESULT_MIME,
@@ -157,13 +159,17 @@ class _BaseProxy:
 
 
 class KernelProxy(_BaseProxy):
-    """Calls into a ``SandboxedKernel``; ``restore()`` restarts it and re-runs the notebook after a death."""
+    """Calls into a ``SandboxedKernel``; ``restore()`` restarts it and re-runs the notebook after a death.
+
+    ``budget`` (the whole submission's time) caps every call; once it is used up every call fails at once with
+    ``BudgetExhausted`` (a ``StudentTimeout``) and no kernel is restarted any more."""
 
     supports_deadline = True   # the grading plugin sets ``_deadline`` before each test
 
     def __init__(self, kernel, *, restore: Callable[[], Any], limits: Limits,
-                 max_result_bytes: int = DEFAULT_MAX_BYTES):
+                 max_result_bytes: int = DEFAULT_MAX_BYTES, budget: Budget | None = None):
         self._kernel = kernel
+        self._budget = budget
         self._restore = restore
         self._limits = limits
         self._max = max_result_bytes
@@ -187,7 +193,15 @@ class KernelProxy(_BaseProxy):
         self._needs_restore = True
         self._restore_reason = reason
 
+    def _out_of_budget(self, name) -> BudgetExhausted | None:
+        if self._budget is not None and self._budget.left() <= 0:
+            self._budget.hit = True
+            return BudgetExhausted(self._budget.seconds, name=name)
+        return None
+
     def _invoke_once(self, name, args, kwargs, *, want_args=False, handle=0, generation=None, op="call"):
+        if (spent := self._out_of_budget(name)) is not None:
+            raise spent
         if self._needs_restore or not self._kernel.is_alive():
             self.restart_reasons.append(self._restore_reason if self._needs_restore else
                                         "the kernel had stopped between calls")
@@ -195,6 +209,8 @@ class KernelProxy(_BaseProxy):
             self._needs_restore = False
             self._generation += 1
             self.restores += 1
+            if (spent := self._out_of_budget(name)) is not None:    # the re-run notebook used it up
+                raise spent
         if generation is not None and generation != self._generation:
             raise KernelDied("this object was lost when the kernel was restarted", name=name)
         callbacks = _callbacks([args, kwargs], {})
@@ -205,6 +221,9 @@ class KernelProxy(_BaseProxy):
             timeout = min(timeout, self._deadline - time.monotonic())
             if timeout <= 0:
                 raise StudentTimeout(self._limits.test_timeout, name=name)
+        by_budget = self._budget is not None and self._budget.caps(timeout)
+        if by_budget:
+            timeout = self._budget.cap(timeout)
         call_code = (f"__import__('sys').modules[{SHIM_MODULE!r}].call("
                      f"{nonce!r}, {name!r}, {args_text!r}, {bool(want_args)!r}, {int(handle)!r}, {self._max!r}, {op!r})\n")
         envelopes: list[dict] = []
@@ -240,6 +259,9 @@ class KernelProxy(_BaseProxy):
         if res.timed_out:
             # even when the interrupt stopped it, the kernel may hold what the runaway call piled up
             # (memory, queued output, threads): the next call gets a fresh kernel with the notebook re-run
+            if by_budget:
+                self._budget.hit = True
+                raise BudgetExhausted(self._budget.seconds, name=name)
             error = StudentTimeout(round(timeout, 1), name=name)
             self._restart_next(error.feedback)
             raise error

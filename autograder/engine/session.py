@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.core.manifest import Limits
+from autograder.engine.budget import Budget
 
 
 def is_grade_cell(cell) -> bool:
@@ -29,6 +30,7 @@ class StudentSession:
     notes: list[str] = field(default_factory=list)      # for the student: the execution's (and restarts') notes
     timings: dict[str, float] = field(default_factory=dict)
     sandbox: str = ""                                   # for the staff: "bwrap" | "none"
+    budget: Budget | None = None                        # the submission's time budget (``hit`` once used up)
 
 
 @contextmanager
@@ -38,6 +40,7 @@ def student_session(nb, *, workdir: Path, limits: Limits, sandbox: str, gpu: boo
     from autograder.engine.kernel import SandboxedKernel
     from autograder.engine.proxy import KernelProxy
 
+    budget = Budget(limits.submission_timeout)     # every cell, test and restart below draws on it
     kernel = SandboxedKernel(workdir=workdir, limits=limits, sandbox=sandbox, gpu=gpu, threads=threads)
     try:
         t0 = time.perf_counter()
@@ -46,18 +49,18 @@ def student_session(nb, *, workdir: Path, limits: Limits, sandbox: str, gpu: boo
         notes: list[str] = []   # the sandbox mode is a staff fact: StudentSession.sandbox, never a student note
         t0 = time.perf_counter()
         excluded: set[int] = set()      # cells that killed the kernel or timed out: never run again
-        execution = execute_notebook(nb, kernel, limits, skip=is_grade_cell, excluded=excluded)
+        execution = execute_notebook(nb, kernel, limits, skip=is_grade_cell, excluded=excluded, budget=budget)
         timings["execute"] = time.perf_counter() - t0
         notes.extend(execution.notes)
-        rerun = make_restore(nb, kernel, limits, skip=is_grade_cell, excluded=excluded)
+        rerun = make_restore(nb, kernel, limits, skip=is_grade_cell, excluded=excluded, budget=budget)
 
         def restore():
             report = rerun()
             notes.extend(report.left_out.values())   # a cell that first failed on a restart
             return report
-        proxy = KernelProxy(kernel, restore=restore, limits=limits)
+        proxy = KernelProxy(kernel, restore=restore, limits=limits, budget=budget)
         yield StudentSession(kernel=kernel, proxy=proxy, execution=execution, notes=notes, timings=timings,
-                             sandbox=kernel.plan.mode)
+                             sandbox=kernel.plan.mode, budget=budget)
     finally:
         kernel.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)

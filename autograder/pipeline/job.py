@@ -102,6 +102,7 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
                       plugin=plugin)
             timings = {**session.timings, "tests": time.perf_counter() - t0}
             restarts = list(session.proxy.restart_reasons)
+            budget_hit = session.budget is not None and session.budget.hit
             notes.extend(session.notes)         # after the tests: restarts may have added some
         if plugin.errors:
             # our side (a broken test file), not the student's: fail loudly but keep the batch going
@@ -112,6 +113,11 @@ def grade_submission(*, assignment: str, notebook_path: Path | str, settings: Gr
             write_text_atomic(out, nbformat.writes(session.execution.notebook))
         if restarts:
             notes.append(restart_note(restarts))
+        if budget_hit:
+            notes.append(f"grading stopped when your submission used up its time budget of "
+                         f"{limits.submission_timeout:g} s (all cells, tests and kernel restarts together): the "
+                         "checks that had not finished by then score 0")
+            timings["budget_hit"] = 1.0
         return SubmissionResult(**base, status="graded", tasks=task_results(manifest, plugin), notes=notes,
                                 submission_sha256=sha, sandbox=sandbox_mode,
                                 seconds=round(time.perf_counter() - start, 3),
