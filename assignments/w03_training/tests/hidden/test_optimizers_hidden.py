@@ -6,6 +6,15 @@ from autograder.testing.checks import describe, expect_array, expect_true, expec
 
 TOL = dict(rtol=1e-5, atol=1e-6)      # float32 arithmetic (as in Keras) is a correct answer too
 SHAPES = ((5,), (3, 4), (1, 1), (2, 3, 2))
+EPS_CHOICES = (1e-8, 1e-6, 0.1)       # a large eps shows where it is added (inside or outside the square root)
+
+
+def _eps_per_shape(rng):
+    """One eps per entry of SHAPES, in random order but covering every choice: a draw of only tiny eps values
+    would make "eps inside the square root" look like the right answer."""
+    eps = [float(e) for e in rng.permutation([EPS_CHOICES[i % len(EPS_CHOICES)] for i in range(len(SHAPES))])]
+    assert max(eps) == max(EPS_CHOICES), "grader: the drawn inputs must include the large eps"
+    return eps
 
 
 def _arrays(rng, shape, n, positive=()):
@@ -92,10 +101,10 @@ def test_momentum_step_gamma_zero(student, reference, rng):
 
 @pytest.mark.task("adagrad_step", points=3)
 def test_adagrad_step_random(student, reference, rng):
-    for shape in SHAPES:
+    for shape, eps in zip(SHAPES, _eps_per_shape(rng)):
         w, g, cache = _arrays(rng, shape, 3, positive=(2,))
-        args = (w, g, cache, float(rng.uniform(1e-3, 0.5)), float(rng.choice([1e-8, 1e-6, 0.1])))
-        _compare(student, reference, "adagrad_step", args, ("w_new", "cache_new"), f"on shape {shape}")
+        args = (w, g, cache, float(rng.uniform(1e-3, 0.5)), eps)
+        _compare(student, reference, "adagrad_step", args, ("w_new", "cache_new"), f"on shape {shape}, eps={eps:g}")
     w, g = _arrays(rng, (4,), 2)
     _compare(student, reference, "adagrad_step", (w, g, np.zeros(4), 0.01, 1e-7), ("w_new", "cache_new"),
              "from a zero cache")
@@ -110,9 +119,8 @@ def test_adagrad_step_no_mutation(student, rng):
 
 @pytest.mark.task("rmsprop_step", points=2)
 def test_rmsprop_step_random(student, reference, rng):
-    for shape in SHAPES:
+    for shape, eps in zip(SHAPES, _eps_per_shape(rng)):
         w, g, cache = _arrays(rng, shape, 3, positive=(2,))
-        eps = float(rng.choice([1e-8, 1e-6, 0.1]))           # a large eps shows where it is added
         args = (w, g, cache, float(rng.uniform(1e-4, 0.1)), float(rng.uniform(0.8, 0.999)), eps)
         _compare(student, reference, "rmsprop_step", args, ("w_new", "cache_new"), f"on shape {shape}, eps={eps:g}")
 
@@ -134,10 +142,9 @@ def test_rmsprop_step_no_mutation(student, rng):
 
 @pytest.mark.task("adam_step", points=3)
 def test_adam_step_random(student, reference, rng):
-    for shape in SHAPES:
+    for shape, eps in zip(SHAPES, _eps_per_shape(rng)):
         w, g, m, v = _arrays(rng, shape, 4, positive=(3,))
         t = int(rng.integers(1, 50))
-        eps = float(rng.choice([1e-8, 1e-6, 0.1]))
         args = (w, g, 0.1 * m, 0.01 * v, t, float(rng.uniform(1e-4, 1e-2)), 0.9, 0.999, eps)
         _compare(student, reference, "adam_step", args, ("w_new", "m_new", "v_new"),
                  f"on shape {shape}, t={t}, eps={eps:g}")
@@ -170,10 +177,16 @@ def test_backprop_random(student, reference, rng):
 
 @pytest.mark.task("batchnorm_forward", points=3)
 def test_batchnorm_random(student, reference, rng):
-    for n, d in ((8, 3), (64, 10), (2, 1), (5, 4)):
-        x = rng.normal(loc=rng.uniform(-5, 5), scale=rng.uniform(0.1, 10), size=(n, d))
+    for i, (n, d) in enumerate(((8, 3), (64, 10), (2, 1), (5, 4))):
+        # the first case is built so that eps matters (a small spread near 0, so float32 answers stay exact
+        # enough, and the larger eps): where eps goes, or whether it is used at all, must show on every seed
+        loc, scale = (rng.uniform(-0.2, 0.2), rng.uniform(0.1, 0.2)) if i == 0 else (rng.uniform(-5, 5),
+                                                                                   rng.uniform(0.1, 10))
+        x = rng.normal(loc=loc, scale=scale, size=(n, d))
         gamma, beta = rng.uniform(0.5, 2, size=d), rng.normal(size=d)
-        eps = float(rng.choice([1e-3, 1e-5]))
+        eps = 1e-3 if i == 0 else float(rng.choice([1e-3, 1e-5]))
+        if i == 0:
+            assert eps / x.var(axis=0).max() > 1e-2, "grader: the first case must make eps observable"
         expect_array(student.batchnorm_forward(x, gamma, beta, eps), reference.batchnorm_forward(x, gamma, beta, eps),
                      **TOL, what=f"batchnorm_forward on x of shape {(n, d)} (eps={eps:g})")
 

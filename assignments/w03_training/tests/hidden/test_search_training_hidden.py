@@ -16,7 +16,16 @@ from autograder.testing.checks import (
 from autograder.testing.datasets import digits_split
 
 
-def _random_space(rng):
+def _random_space(rng, *, min_combos=1):
+    """A random sub-space of the pools with at least `min_combos` combinations (drawn again until it has: a space
+    of one or two combinations cannot tell a seeded search from an unseeded one, or the best trial from any)."""
+    while True:
+        space = _draw_space(rng)
+        if int(np.prod([len(c) for c in space.values()])) >= min_combos:
+            return space
+
+
+def _draw_space(rng):
     pools = {"lr": [0.3, 0.1, 0.03, 0.01, 0.003, 0.001], "batch_size": [16, 32, 64, 128, 256],
              "optimizer": ["sgd", "adam", "rmsprop", "adagrad"], "dropout": [0.0, 0.25, 0.5],
              "units": [8, 16, 32, 64, 128, 256, 512]}
@@ -69,7 +78,7 @@ def _check_run(got, rec, n_trials, context):
 
 @pytest.mark.task("random_search", points=3)
 def test_random_search_same_seed_same_run(student, rng):
-    space = _random_space(rng)
+    space = _random_space(rng, min_combos=24)     # 12 seeded trials over 24+ combinations: a second seed differs
     seed = int(rng.integers(0, 2**31))
     runs = []
     for _ in range(2):
@@ -84,8 +93,8 @@ def test_random_search_same_seed_same_run(student, rng):
 @pytest.mark.task("random_search", points=1)
 def test_random_search_random_spaces(student, rng):
     for _ in range(3):
-        space = _random_space(rng)
-        n_trials, seed = int(rng.integers(2, 25)), int(rng.integers(0, 1000))
+        space = _random_space(rng, min_combos=4)  # several combinations: the lowest score is not the only one
+        n_trials, seed = int(rng.integers(4, 25)), int(rng.integers(0, 1000))
         rec = Recorder(space, rng)
         got = student.random_search(space, Callback(rec), n_trials, seed)
         _check_run(got, rec, n_trials, f"(n_trials={n_trials}, seed={seed})")
