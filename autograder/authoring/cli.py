@@ -15,6 +15,7 @@ import json
 from pathlib import Path
 
 from autograder.core.errors import InputError
+from autograder.core.settings import SANDBOX_MODES
 
 ASSIGNMENT_HELP = ("folder name under the course's assignments root (autograder.yaml: assignments), "
                    "or a path to an assignment folder")
@@ -111,7 +112,7 @@ def register(subparsers) -> None:
     p.add_argument("-k", metavar="EXPR", default=None,
                    help="pytest -k expression for the in-process runs, e.g. 'not train_classifier'")
     p.add_argument("--reference", metavar="FILE", help="reference module (default: from the course config)")
-    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+    p.add_argument("--sandbox", choices=SANDBOX_MODES, default="auto",
                    help="sandbox of the example kernels (default auto)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(func=cmd_author_check)
