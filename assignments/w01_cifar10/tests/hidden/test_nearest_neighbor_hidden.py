@@ -89,28 +89,30 @@ def test_nearest_neighbor_l1_l2_differ(student, rng):
 
 @pytest.mark.task("NearestNeighbor", points=2)
 def test_nearest_neighbor_one_query_row(student, reference, rng):
-    x = rng.normal(size=(25, 16))
+    x = rng.integers(0, 256, size=(25, 16)).astype(np.float64)      # pixel values in a float array
     y = rng.integers(0, 10, size=25)
     want = reference.NearestNeighbor()
     want.train(x, y)
     for distance in ("l1", "l2"):
-        xq = _clear(x, x[rng.integers(0, 25, size=4)] + rng.normal(scale=0.3, size=(4, 16)))[:1]
+        near = np.clip(x[rng.integers(0, 25, size=4)] + rng.integers(-30, 31, size=(4, 16)), 0, 255)
+        xq = _clear(x, near)[:1]
         _expect_labels(_fit_predict(student, x, y, xq, distance), want.predict(xq, distance=distance),
                        f"predict(xq, distance={distance!r}) with one query row of shape {xq.shape}")
 
 
 @pytest.mark.task("NearestNeighbor", points=2)
-def test_nearest_neighbor_float_rows_other_labels(student, reference, rng):
-    for d in (3, 20):
-        x = rng.normal(size=(40, d)) * rng.uniform(0.5, 5.0)
+def test_nearest_neighbor_int_rows_other_labels(student, reference, rng):
+    # any integer dtype or float rows of pixel values: the students' casts (float, int64) all hold them exactly
+    for d, dtype in ((3, np.int64), (20, np.float32)):
+        x = rng.integers(0, 256, size=(40, d)).astype(dtype)
         y = rng.integers(100, 110, size=40)
-        xq = _clear(x, rng.normal(size=(15, d)) * 2.0)
+        xq = _clear(x, rng.integers(0, 256, size=(15, d)).astype(dtype))
         want = reference.NearestNeighbor()
         want.train(x, y)
         for distance in ("l1", "l2"):
             _expect_labels(_fit_predict(student, x, y, xq, distance), want.predict(xq, distance=distance),
-                           f"predict(..., distance={distance!r}) on {len(xq)} random float rows of {d} values, "
-                           f"labels 100-109")
+                           f"predict(..., distance={distance!r}) on {len(xq)} random {np.dtype(dtype).name} rows "
+                           f"of {d} pixel values, labels 100-109")
 
 
 @pytest.mark.task("NearestNeighbor", points=2)
