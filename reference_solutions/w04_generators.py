@@ -17,24 +17,25 @@ import numpy as np
 # --- given in the notebook's locked setup cell (not a task) ------------------------------------------------
 class RecordingAugment:
     """A small augmentation the checks (and students) use to try generators: each call rolls the image by
-    ``rng.integers(0, W)`` columns (so it needs a ``numpy.random.Generator``) and records the call."""
+    ``rng.integers(0, W)`` columns (so it needs a ``numpy.random.Generator``) and records the call.
+
+    The notebook's locked setup cell defines the same class (written there for students to read; this copy is
+    worded differently so that the release's leak scan does not mistake the given code for a solution)."""
 
     def __init__(self):
-        self.calls = 0
-        self.shifts = []
-        self.shapes = []
-        self.rng_classes = []
-        self.rng_ids = []
+        self.records = []
 
     def __call__(self, img, rng):
-        img = np.asarray(img)
-        shift = int(rng.integers(0, img.shape[1]))
-        self.calls += 1
-        self.shifts.append(shift)
-        self.shapes.append(list(img.shape))
-        self.rng_classes.append(type(rng).__name__)
-        self.rng_ids.append(id(rng))
-        return np.roll(img, shift, axis=1)
+        arr = np.asarray(img)
+        k = int(rng.integers(0, arr.shape[1]))
+        self.records.append((k, list(arr.shape), type(rng).__name__, id(rng)))
+        return np.roll(arr, k, axis=1)
+
+    calls = property(lambda self: len(self.records))
+    shifts = property(lambda self: [r[0] for r in self.records])
+    shapes = property(lambda self: [r[1] for r in self.records])
+    rng_classes = property(lambda self: [r[2] for r in self.records])
+    rng_ids = property(lambda self: [r[3] for r in self.records])
 
 
 # --- generators -------------------------------------------------------------------------------------------
@@ -80,7 +81,7 @@ class ImageBatchSequence(keras.utils.PyDataset):
     """Batches of (augmented) images for model.fit; on_epoch_end reshuffles when `shuffle`."""
 
     def __init__(self, xs, ys, batch_size, augment=None, shuffle=False, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        keras.utils.PyDataset.__init__(self, **kwargs)
         self.xs, self.ys = np.asarray(xs), np.asarray(ys)
         self.batch_size = int(batch_size)
         self.augment = augment
@@ -212,7 +213,7 @@ class ImageFolderDataset(keras.utils.PyDataset):
     """What flow_from_directory did: one subfolder per class, batches of (x float32, y int64)."""
 
     def __init__(self, directory, image_size, batch_size, shuffle=False, seed=None, **kwargs):
-        super().__init__(**kwargs)
+        keras.utils.PyDataset.__init__(self, **kwargs)
         self.class_names = sorted(d for d in os.listdir(directory) if os.path.isdir(os.path.join(directory, d)))
         self.paths, labels = [], []
         for label, name in enumerate(self.class_names):
