@@ -105,3 +105,16 @@ def test_hostile_objects_become_plain_data_or_are_refused():
     assert type(got) is float and got == 2.0
     with pytest.raises(BadReturn):
         encode_value(ArrayLike())
+
+
+def test_numpy_keys_become_python_keys():
+    """`Counter(y)` or `dict(zip(*np.unique(y, return_counts=True)))` on an int64 array is a plain dict."""
+    y = np.array([3, 1, 3, 0], dtype=np.int64)
+    keys, counts = np.unique(y, return_counts=True)
+    got = decode(encode_value(dict(zip(keys, counts))))
+    assert got == {0: 1, 1: 1, 3: 2} and all(type(k) is int for k in got)
+    mixed = decode(encode_value({np.bool_(True): 1, np.float32(0.5): 2, (np.int8(1), "a"): 3, np.str_("s"): 4}))
+    assert mixed == {True: 1, 0.5: 2, (1, "a"): 3, "s": 4}
+    assert [type(k) for k in mixed] == [bool, float, tuple, str]
+    with pytest.raises(BadReturn):
+        encode_value({np.complex64(1j): 1})

@@ -91,6 +91,7 @@ def encode(obj, remote=None, _depth=0):
             return {k: encode(v, remote, d) for k, v in items}
         pairs = []
         for k, v in items:
+            k = _key(k)
             if not _plain_key(k):
                 raise CodecError(f"dict key of type {type(k).__name__} is not allowed")
             pairs.append([encode(k, None, d), encode(v, remote, d)])
@@ -103,6 +104,16 @@ def encode(obj, remote=None, _depth=0):
             return out
     raise CodecError(f"a {type(obj).__module__}.{type(obj).__qualname__} object is not plain data "
                      "(return numbers, strings, numpy arrays, lists, tuples or dicts)")
+
+
+def _key(k):
+    """NumPy integer, bool and float keys (``Counter(y_array)``, ``dict(zip(*np.unique(...)))``) become the
+    Python values they stand for; tuples of them too."""
+    if isinstance(k, _np.generic) and k.dtype.kind in "biufU":
+        return k.item()
+    if type(k) is tuple:
+        return tuple(_key(x) for x in k)
+    return k
 
 
 def _plain_key(k):
