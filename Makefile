@@ -12,7 +12,7 @@ BWRAP ?= bwrap
 APT_GET ?= apt-get
 SETUP_UID ?= $(shell id -u)
 
-.PHONY: setup bubblewrap lint demo test test-fast wheel bench clean
+.PHONY: setup bubblewrap lint demo test selftest test-fast wheel bench clean
 
 setup: $(STAMP)
 
@@ -52,6 +52,10 @@ lint: setup
 
 test: setup lint
 	$(BIN)/python -m pytest
+
+# Every week's full author check and selftest (minutes per week; CI runs it after make test).
+selftest: setup
+	$(BIN)/python -m pytest -m selftest tests/assignments
 
 test-fast: setup
 	$(BIN)/python -m pytest -q -m "not slow"

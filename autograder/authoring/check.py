@@ -27,9 +27,11 @@ __all__ = ["check_assignment", "render_author_report"]
 
 
 def check_assignment(*, assignment_dir: Path | str, reference_path: Path | str, run_examples: bool = True,
-                     sandbox: str = "auto", select: str | None = None, gpu: bool = False) -> AuthorReport:
+                     sandbox: str = "auto", select: str | None = None, gpu: bool = False,
+                     run_tests: bool = True) -> AuthorReport:
     """Check one assignment folder; `select` is a pytest -k expression for the in-process runs (e.g. to leave
-    out slow trainings). Never raises for a problem of the folder: each one is a finding."""
+    out slow trainings); `run_tests=False` stops after the static checks (manifest, markup, test rules and points;
+    seconds). Never raises for a problem of the folder: each one is a finding."""
     assignment_dir = Path(assignment_dir).resolve()
     reference_path = Path(reference_path).resolve()
     report = AuthorReport(assignment=assignment_dir.name, assignment_dir=str(assignment_dir))
@@ -47,7 +49,7 @@ def check_assignment(*, assignment_dir: Path | str, reference_path: Path | str, 
     check_public_tests(assignment_dir=assignment_dir, report=report)
     check_test_points(assignment_dir=assignment_dir, manifest=manifest, report=report)
     report.steps.append("tests: public-test rules, tasks and points (CPU and GPU runner)")
-    if report.findings:
+    if report.findings or not run_tests:
         return report    # the runs below would only repeat these problems less clearly
     if not reference_path.is_file():
         report.add("reference_fails_test", str(reference_path), "", "the reference module does not exist",
