@@ -2,10 +2,13 @@
 renamed, so a model trained behind the grader's back on scikit-learn's own digits predicts the wrong names),
 the loss really sparse categorical cross-entropy, the frozen weights unchanged, the trainable ones trained.
 
-Calibration (`make_base.py --calibrate` and a sweep on the grading machine, held-out accuracy, 100 training
-images, 10 epochs, trainable_from='block3_conv1', Adam 1e-3): from the pretrained base 0.85-0.90 (batch size
-32 or 64, two seeds); the same network from scratch (fresh weights, everything trainable) 0.38-0.59. The
-threshold 0.75 sits between them with margin on both sides.
+Calibration (make_base.py --calibrate and sweeps on the grading machine; held-out accuracy after 50 training
+images, 20 epochs, trainable_from='block3_conv1', default learning rates): from the pretrained base, Adam with
+batch size 32 0.84-0.90 (6 seeds), RMSprop with batch size 16 0.91-0.93 (2 seeds); the same network from
+scratch (fresh weights, everything trainable) with Adam/32 0.39-0.53 (6 seeds). The threshold 0.75 sits
+between them. Batch size 64 (half the steps) reaches only ~0.71 from the pretrained base: the notebook asks
+for fit's default batch size. With RMSprop/16 (twice the steps) a from-scratch run reached 0.66-0.83: the
+claim "scratch does not reach it" holds for the stated batch size 32.
 """
 from pathlib import Path
 
@@ -36,7 +39,7 @@ def _pristine():
     return keras.models.load_model(REF_BASE_FILE).get_weights()
 
 
-def _transfer(student, seed, trainable_from, epochs=10, n_train=100):
+def _transfer(student, seed, trainable_from, epochs=20, n_train=50):
     x, y = digits59(seed)
     xtr, ytr, xv, yv, xh, yh = x[:n_train], y[:n_train], x[300:600], y[300:600], x[600:], y[600:]
     what = f"train_transfer(base, ..., trainable_from={trainable_from!r}, epochs={epochs})"

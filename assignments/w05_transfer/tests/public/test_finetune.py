@@ -72,7 +72,7 @@ def test_build_finetune_model_head_and_frozen_layers(student):
 @pytest.mark.task("vgg16_feature_shape", points=3)
 def test_vgg16_feature_shape_slide_tables(student):
     for shape, want in [((224, 224, 3), (7, 7, 512)), ((100, 200, 3), (3, 6, 512)), ((32, 32, 3), (1, 1, 512))]:
-        got = offline(lambda: student.vgg16_feature_shape(shape), f"vgg16_feature_shape({shape})")
+        got = offline(lambda s=shape: student.vgg16_feature_shape(s), f"vgg16_feature_shape({shape})")
         expect_true(isinstance(got, (tuple, list)), f"vgg16_feature_shape({shape}) should return a tuple, "
                                                     f"received {describe(got)}")
         expect_equal(tuple(int(v) for v in got), want, what=f"vgg16_feature_shape({shape}) (the slides' table)")
