@@ -1,7 +1,8 @@
-"""`make demo`: the whole week on the bundled example course, with the embedded defaults.
+"""`make demo`: every week on the bundled example course, with the embedded defaults.
 
-release w03_training -> collect the bundled submissions (with the roster) -> grade on the local pool
--> feedback pages -> CSV exports -> summary table, checked against the examples' expected scores.
+For each assignment with bundled examples (`assignments/A/examples/`): release -> collect them (with the roster)
+-> grade on the local pool -> feedback pages; then CSV exports, the class report and one summary table per week,
+each checked against the week's `EXPECTED.yaml`.
 The course directory is `PROJECT/.demo/course` (recreated each run).
 
 Usage: ``python -m autograder.demo --project DIR`` (`make demo` passes the repository): the demo runs on a course
@@ -17,8 +18,6 @@ import sys
 from pathlib import Path
 
 import yaml
-
-ASSIGNMENT = "w03_training"
 
 
 def roster_file(project: Path) -> Path:
@@ -46,12 +45,14 @@ def expected_mismatches(*, course, assignment: str, expected_file: Path) -> list
 
 
 def demo_policy(*, course, project: Path) -> Path:
-    """The shipped course policy, with week 3 due a week from today (the examples were collected just now)."""
+    """The shipped course policy, with the weeks due a week from today (the examples were collected just now)."""
     import datetime as dt
     policy = yaml.safe_load((project / "course" / "policy.yaml").read_text(encoding="utf-8"))
     policy["roster"] = str(roster_file(project))
     due = dt.date.today() + dt.timedelta(days=7)
-    policy["assessments"][ASSIGNMENT]["due"] = f"{due.isoformat()} 23:59"
+    for spec in policy["assessments"].values():
+        if spec.get("kind") == "assignment":
+            spec["due"] = f"{due.isoformat()} 23:59"
     path = course.root / "policy.yaml"
     from autograder.core.atomic import write_text_atomic
     write_text_atomic(path, yaml.safe_dump(policy, allow_unicode=True, sort_keys=False))
@@ -72,15 +73,45 @@ def course_config(project: Path) -> str:
                            "roster": str(roster_file(project))}, sort_keys=False)
 
 
-def run_demo(*, project: Path, root: Path | None = None, workers: int | None = None) -> int:
-    from autograder.core.atomic import write_text_atomic
-    from autograder.core.settings import GradeSettings, default_workers, open_course
+def demo_assignments(project: Path) -> list[str]:
+    """Every assignment of the project that bundles example submissions with their expected scores."""
+    root = project / "assignments"
+    return sorted(p.name for p in root.iterdir()
+                  if (p / "manifest.yaml").is_file() and (p / "examples" / "EXPECTED.yaml").is_file())
+
+
+def run_week(*, course, config, assignment: str, workers: int) -> tuple[str, list[str]]:
+    """release -> collect the bundled examples -> grade -> feedback; (summary table, mismatches)."""
+    from autograder.core.settings import GradeSettings
     from autograder.pipeline.collect import collect_submissions
-    from autograder.pipeline.export import export_scores
     from autograder.pipeline.feedback import write_feedback
     from autograder.pipeline.release import release_assignment
     from autograder.pipeline.runner import grade_assignment
     from autograder.pipeline.summary import render_summary
+
+    examples = course.examples(assignment)
+    print(f"== {assignment}: release")
+    release_assignment(course=course, assignment=assignment, force=True)
+    print(f"   student copy: {course.release(assignment)}")
+    print(f"== {assignment}: collect from {examples} (roster {config.roster})")
+    report = collect_submissions(course=course, assignment=assignment, source=examples, roster=config.roster)
+    print("   " + (report.summary() if hasattr(report, "summary") else str(report)).replace("\n", "\n   "))
+    print(f"== {assignment}: grade on the local pool ({workers} workers, sandbox mode {config.sandbox!r}; the "
+          "summary says which mode graded)")
+    settings = GradeSettings(course=course, sandbox=config.sandbox, seed=config.seed, threads=config.threads)
+    summary = grade_assignment(settings=settings, assignment=assignment, workers=workers)
+    pages = write_feedback(course=course, assignment=assignment)
+    print(f"   {len(pages)} feedback pages under {course.root / 'feedback'}")
+    table = render_summary(course=course, assignment=assignment, summary=summary)
+    problems = expected_mismatches(course=course, assignment=assignment, expected_file=examples / "EXPECTED.yaml")
+    return table, [f"{assignment} {p}" for p in problems]
+
+
+def run_demo(*, project: Path, root: Path | None = None, workers: int | None = None,
+             assignments: list[str] | None = None) -> int:
+    from autograder.core.atomic import write_text_atomic
+    from autograder.core.settings import default_workers, open_course
+    from autograder.pipeline.export import export_scores
 
     project = project.resolve()
     root = root or project / ".demo" / "course"
@@ -89,41 +120,33 @@ def run_demo(*, project: Path, root: Path | None = None, workers: int | None = N
     root.mkdir(parents=True)
     write_text_atomic(root / "autograder.yaml", course_config(project))
     course, config = open_course(root)
-    examples = course.examples(ASSIGNMENT)
-
-    print(f"== release {ASSIGNMENT}")
-    release_assignment(course=course, assignment=ASSIGNMENT, force=True)
-    print(f"   student copy: {course.release(ASSIGNMENT)}")
-
-    print(f"== collect from {examples} (roster {config.roster})")
-    report = collect_submissions(course=course, assignment=ASSIGNMENT, source=examples, roster=config.roster)
-    print("   " + (report.summary() if hasattr(report, "summary") else str(report)).replace("\n", "\n   "))
-
+    weeks = assignments or demo_assignments(project)
     workers = workers or default_workers(config)
-    print(f"== grade on the local pool ({workers} workers, sandbox mode {config.sandbox!r}; the summary says "
-          "which mode graded)")
-    settings = GradeSettings(course=course, sandbox=config.sandbox, seed=config.seed, threads=config.threads)
-    summary = grade_assignment(settings=settings, assignment=ASSIGNMENT, workers=workers)
 
-    print("== feedback and exports")
-    pages = write_feedback(course=course, assignment=ASSIGNMENT)
-    totals = export_scores(course=course, out=root / "scores.csv", assignment=ASSIGNMENT)
-    by_task = export_scores(course=course, out=root / "scores_by_task.csv", assignment=ASSIGNMENT, by_task=True)
-    print(f"   {len(pages)} feedback pages under {root / 'feedback'}; {totals}; {by_task}")
+    tables, problems = [], []
+    for assignment in weeks:
+        table, wrong = run_week(course=course, config=config, assignment=assignment, workers=workers)
+        tables.append((assignment, table))
+        problems += wrong
 
+    print("== exports and the class report")
+    totals = export_scores(course=course, out=root / "scores.csv")
+    by_task = export_scores(course=course, out=root / "scores_by_task.csv", by_task=True)
+    print(f"   {totals}; {by_task}")
     report_dir = class_report(course=course, project=project)
     print(f"   class grade report: {report_dir / 'index.html'}")
 
-    print()
-    print(render_summary(course=course, assignment=ASSIGNMENT, summary=summary))
-    problems = expected_mismatches(course=course, assignment=ASSIGNMENT, expected_file=examples / "EXPECTED.yaml")
+    for assignment, table in tables:
+        print()
+        print(f"-- {assignment}")
+        print(table)
     print()
     if problems:
         print("DIFFERENT FROM EXPECTED:")
         for p in problems:
             print(f"  {p}")
         return 1
-    print(f"all example submissions scored as expected ({examples / 'EXPECTED.yaml'})")
+    print(f"all example submissions of {', '.join(weeks)} scored as expected (examples/EXPECTED.yaml of each)")
     return 0
 
 
@@ -134,11 +157,13 @@ def main(argv=None) -> int:
                         help="the course project: assignments/, reference_solutions/, course/ (default: .)")
     parser.add_argument("--root", default=None, help="course dir to (re)create (default: PROJECT/.demo/course)")
     parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--assignment", action="append", metavar="A",
+                        help="only this assignment (repeatable; default: every assignment with examples/EXPECTED.yaml)")
     args = parser.parse_args(argv)
     from autograder.core.errors import AutograderError
     try:
         return run_demo(project=Path(args.project), root=Path(args.root) if args.root else None,
-                        workers=args.workers)
+                        workers=args.workers, assignments=args.assignment)
     except AutograderError as e:
         print(f"demo: error: {e}", file=sys.stderr)
         return e.exit_code
