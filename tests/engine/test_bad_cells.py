@@ -46,7 +46,9 @@ def test_a_bad_cell_costs_only_itself_now_and_on_every_restart(tmp_path, kind, p
             student.die()
         t0 = time.monotonic()
         assert student.f(1) == 2 and student.g(2) == 4     # the restart ran the notebook without the bad cell
-        assert time.monotonic() - t0 < LIMITS.cell_timeout + INTERRUPT_GRACE
+        # a stubborn hang re-run would add its timeout, the interrupt grace and a second restart; the margin is
+        # for a kernel restart on a loaded machine
+        assert time.monotonic() - t0 < LIMITS.cell_timeout + INTERRUPT_GRACE + 5
         assert student.restores == 1
 
 

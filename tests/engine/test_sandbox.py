@@ -149,5 +149,6 @@ def test_a_file_written_into_the_socket_folder_stops_the_kernel_and_is_removed(t
     with SandboxedKernel(tmp_path, limits, sandbox="bwrap") as k:
         report = execute_notebook(nb, k, limits)
         assert [p.name for p in k._sockets.iterdir() if not p.is_socket()] == []
-    assert report.notes == ["cell 1 wrote files outside its home and /tmp; the kernel was stopped"]
+    assert report.notes == ["cell 1 wrote files outside its home and /tmp; the kernel was stopped; your notebook was "
+                            "run again without this cell, and it is left out whenever the kernel restarts"]
     assert report.kernel_restarts == 1 and report.notebook.cells[1].outputs[0]["text"] == "next\n"
