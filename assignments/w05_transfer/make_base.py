@@ -79,8 +79,8 @@ def calibrate(seeds=(0, 1, 2)):
     import keras
     sys.path.insert(0, str(HERE.parent.parent / "reference_solutions"))
     import w05_transfer as ref
-    for name, (n_train, epochs, trainable_from) in {"cpu": (50, 20, "block3_conv1"),
-                                                    "gpu": (50, 20, -4)}.items():
+    for name, (n_train, epochs, trainable_from) in {"cpu": (30, 40, "block3_conv1"),
+                                                    "gpu": (30, 40, -4)}.items():
         for seed in seeds:
             x, y = digits32([5, 6, 7, 8, 9], seed=100 + seed)
             split = (x[:n_train], y[:n_train], x[300:600], y[300:600])

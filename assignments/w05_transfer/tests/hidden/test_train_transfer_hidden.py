@@ -2,13 +2,14 @@
 renamed, so a model trained behind the grader's back on scikit-learn's own digits predicts the wrong names),
 the loss really sparse categorical cross-entropy, the frozen weights unchanged, the trainable ones trained.
 
-Calibration (make_base.py --calibrate and sweeps on the grading machine; held-out accuracy after 50 training
-images, 20 epochs, trainable_from='block3_conv1', default learning rates): from the pretrained base, Adam with
-batch size 32 0.84-0.90 (6 seeds), RMSprop with batch size 16 0.91-0.93 (2 seeds); the same network from
-scratch (fresh weights, everything trainable) with Adam/32 0.39-0.53 (6 seeds). The threshold 0.75 sits
-between them. Batch size 64 (half the steps) reaches only ~0.71 from the pretrained base: the notebook asks
-for fit's default batch size. With RMSprop/16 (twice the steps) a from-scratch run reached 0.66-0.83: the
-claim "scratch does not reach it" holds for the stated batch size 32.
+Calibration (sweeps on the grading machine, held-out accuracy, trainable_from='block3_conv1', default learning
+rates, two seeds each). The budget: 30 training images, 40 epochs. From the pretrained base: Adam/batch 32
+0.82-0.84, RMSprop/16 with Dropout(0.3) in the head 0.88, Adam/32 with Dropout(0.5) 0.79-0.81. The same network
+from scratch (fresh weights, everything trainable): Adam/32 0.54-0.59, but RMSprop/16 (twice the steps)
+0.74-0.82. The threshold 0.72 passes every correct style measured (margin 0.07) and fails the from-scratch
+network at the stated batch size 32 (margin 0.13). Budgets tried and dropped: 100 images/10 epochs (a
+correct Adam run fell to 0.68), 50/20 (Dropout with RMSprop fell to 0.68), 50/40 and 160/20 (from scratch
+reached 0.89-0.96, as high as transfer): digits are easy, transfer wins only where data runs out.
 """
 from pathlib import Path
 
@@ -21,7 +22,7 @@ BASE = "data/digits04_base.keras"
 REF_BASE_FILE = Path(__file__).resolve().parents[2] / "data" / "digits04_base.keras"
 NAMES = np.asarray([3, 0, 4, 1, 2])      # digit 5 is called 3, 6 is called 0, ...: every class renamed
 FROZEN_ARRAYS = 7                        # block1_conv1 (2), block2_conv1 (1), block2_bn (4) before block3_conv1
-THRESHOLD = 0.75
+THRESHOLD = 0.72
 
 
 def digits59(seed):
@@ -39,7 +40,7 @@ def _pristine():
     return keras.models.load_model(REF_BASE_FILE).get_weights()
 
 
-def _transfer(student, seed, trainable_from, epochs=20, n_train=50):
+def _transfer(student, seed, trainable_from, epochs=40, n_train=30):
     x, y = digits59(seed)
     xtr, ytr, xv, yv, xh, yh = x[:n_train], y[:n_train], x[300:600], y[300:600], x[600:], y[600:]
     what = f"train_transfer(base, ..., trainable_from={trainable_from!r}, epochs={epochs})"
