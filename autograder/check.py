@@ -66,9 +66,11 @@ def check_notebook(*, notebook: Path | str, tests_dir: Path | str | None = None,
     nb, notes = sanitize_submission(path=notebook, release_notebook=None, max_mb=limits.notebook_mb)
     report = CheckReport(notebook=str(notebook), notes=list(notes))
     workdir = Path(tempfile.mkdtemp(prefix="autograder-check-"))
-    for item in notebook.parent.iterdir():   # the student's own data files, as the notebook sees them
+    for item in notebook.parent.iterdir():   # the released data files (data/ folders too), as the notebook sees them
         if item.is_file() and item.suffix != ".ipynb" and item.stat().st_size < 50 * 2**20:
             shutil.copy2(item, workdir / item.name)
+        elif item.is_dir() and item.name not in (PUBLIC_TESTS_DIRNAME, ".ipynb_checkpoints", "__pycache__"):
+            shutil.copytree(item, workdir / item.name, ignore=shutil.ignore_patterns("*.ipynb", ".*"))
     with student_session(nb, workdir=workdir, limits=limits, sandbox=sandbox) as session:
         report.notes.extend(session.notes)
         plugin = GradingPlugin(student=session.proxy, tasks=tasks, test_timeout=limits.test_timeout)
