@@ -115,17 +115,27 @@ def grade_assignment(*, settings: GradeSettings, assignment: str, student_ids=No
         summary.sandbox_warning = unsandboxed_warning(plan, requested=settings.sandbox)
         if summary.sandbox_warning:
             warn(summary.sandbox_warning)
-    bar = _progress(total=len(jobs), enabled=progress, desc=f"grading {assignment}")
+    run_jobs(jobs, settings=settings, fn=run_job, workers=workers, progress=progress, desc=f"grading {assignment}",
+             on_result=lambda result, bar: _finish(settings, summary, result, bar))
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def run_jobs(jobs, *, settings, fn, on_result, workers: int = 1, progress: bool = True, desc: str = "grading") -> None:
+    """Run ``fn(job, settings)`` for every job, one at a time or on a process pool, with a progress bar.
+
+    ``fn`` must be a top-level (picklable) function that always returns a result; ``on_result(result, bar)`` runs in
+    this process as each result arrives (it stores it and updates the bar). A crashed worker process costs only the
+    job it was running (see ``_run_pool``). Other drivers (the nbgrader drop-in) run their own jobs through this."""
+    bar = _progress(total=len(jobs), enabled=progress, desc=desc)
     try:
         if workers <= 1 or len(jobs) <= 1:
             for job in jobs:
-                _finish(settings, summary, run_job(job, settings), bar)
+                on_result(fn(job, settings), bar)
         else:
-            _run_pool(settings, summary, jobs, workers, bar)
+            _run_pool(settings, jobs, workers, bar, fn=fn, on_result=on_result)
     finally:
         bar.close()
-    summary.seconds = time.perf_counter() - start
-    return summary
 
 
 def _finish(settings, summary, result, bar):
@@ -139,9 +149,8 @@ def _finish(settings, summary, result, bar):
     bar.update(1)
 
 
-def _run_pool(settings, summary, jobs, workers, bar, fn=None):
+def _run_pool(settings, jobs, workers, bar, *, fn, on_result):
     """Run jobs on a pool; if a worker process dies, the pool is rebuilt and the rest goes on."""
-    fn = fn or run_job
     pending = list(jobs)
     ctx = _pool_context()
     while pending:
@@ -159,11 +168,11 @@ def _run_pool(settings, summary, jobs, workers, bar, fn=None):
                         broken = True
                         pending.append(job)
                         continue
-                    _finish(settings, summary, result, bar)
+                    on_result(result, bar)
             if broken and pending:
                 # the pool cannot tell which job killed it: retry each alone, isolating the culprit
                 for job in pending:
-                    _finish(settings, summary, _run_isolated(job, settings, ctx, fn), bar)
+                    on_result(_run_isolated(job, settings, ctx, fn), bar)
                 pending = []
 
 

@@ -7,7 +7,7 @@ import yaml
 
 from autograder.core.results import FAILED, GRADED, SubmissionResult, load_result, save_result
 from autograder.core.settings import GradeSettings, open_course
-from autograder.pipeline.runner import GradeSummary, Job, _NoBar, _run_pool, store
+from autograder.pipeline.runner import GradeSummary, Job, _finish, run_jobs, store
 
 sys.path.insert(0, str(Path(__file__).parent / "files"))
 import crashing_jobs  # noqa: E402
@@ -30,7 +30,8 @@ def test_a_dying_worker_fails_only_its_own_submission(settings, monkeypatch):
     monkeypatch.setattr("autograder.pipeline.runner.store", lambda s, r: True)   # no gradebook here
     jobs = [Job(sid, "a1", Path("unused.ipynb")) for sid in ("s1", "bad", "s2", "s3")]
     summary = GradeSummary(assignment="a1")
-    _run_pool(settings, summary, jobs, 2, _NoBar(), fn=crashing_jobs.crash_on_bad)
+    run_jobs(jobs, settings=settings, fn=crashing_jobs.crash_on_bad, workers=2, progress=False,
+             on_result=lambda result, bar: _finish(settings, summary, result, bar))
     by_id = {r.student_id: r for r in summary.graded}
     assert set(by_id) == {"s1", "bad", "s2", "s3"}
     assert by_id["bad"].status == FAILED and "crashed" in by_id["bad"].error
