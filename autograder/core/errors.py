@@ -6,6 +6,7 @@
     ├── InputError                   a user-supplied file cannot be used (file, row/cell, fix)
     │   ├── NotebookInvalid          a submission is not a usable notebook
     │   ├── ImportRejected           a seminar/score import was refused as a whole
+    │   ├── EntryRefused             a live seminar-day entry (vote, rubric score) was refused; nothing stored
     │   └── CollectError             a collect source cannot be read
     ├── SandboxError                 the sandbox or kernel could not be set up (our side, not the student's)
     ├── StudentCodeError             the student's code misbehaved during a proxied call
@@ -69,6 +70,16 @@ class ImportRejected(InputError):
             lines = "\n".join(f"  row {row}: {msg}" for row, msg in self.problems[:50])
             more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
             message = f"{message}\n{lines}{more}"
+        super().__init__(message, **kw)
+
+
+class EntryRefused(InputError):
+    """A vote or rubric score typed on the live seminar pages was refused; nothing was stored. ``kind`` names
+    the rule (self_vote, closed, out_of_range, ...); ``status`` is the HTTP status the page answers with."""
+
+    def __init__(self, message: str, *, kind: str, status: int = 422, **kw):
+        self.kind = kind
+        self.status = status
         super().__init__(message, **kw)
 
 
