@@ -10,8 +10,13 @@ then call one `replace_*`/`add_*` function, so an import is stored completely or
     seminar_ratings      assessment, group, rater -> comment, source file  (one filled sheet row)
     seminar_scores       assessment, group, rater, criterion -> points
     seminar_cap_votes    assessment, group, rater, cap -> ticked
-    seminar_audience     one row of the audience form export, with its status (valid/self_vote/duplicate/not_on_roster)
+    seminar_audience     one row of the audience form export, with its status (valid/self_vote/duplicate/not_on_roster),
+                         or one live vote (origin 'live:DAY': one row per group and rater, see live/)
     seminar_adjustments  per-member adjustments (history; the latest per student counts)
+    seminar_live_voting  assessment, group -> the live day, when voting was closed and by whom
+
+The schema is created and upgraded by alembic migrations (`migrate.py`, `migrations/versions/`); the tables
+below describe the newest revision and are what the queries use.
 """
 from __future__ import annotations
 
@@ -22,9 +27,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from autograder.seminar.migrate import upgrade
 from autograder.seminar.rubric import Rubric, parse_rubric
 
 metadata = sa.MetaData()
+IMPORTED = "import"                 # seminar_audience.origin of rows from a form export
+LIVE_ROW_BASE = 1_000_000           # live votes are numbered after every export row (the last row counts)
 
 rubrics_t = sa.Table(
     "seminar_rubrics", metadata,
@@ -83,7 +91,19 @@ audience_t = sa.Table(
     sa.Column("score", sa.Float, nullable=False),
     sa.Column("comment", sa.Text, nullable=False, default=""),
     sa.Column("source_row", sa.Integer, nullable=False),
-    sa.Column("status", sa.String(16), nullable=False))
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("origin", sa.String(32), nullable=False, server_default=IMPORTED),
+    sa.Column("updated_at", sa.DateTime, nullable=True),
+    sa.Index("uq_seminar_audience_live", "assessment", "group_name", "rater", unique=True,
+             sqlite_where=sa.text("origin <> 'import'"), postgresql_where=sa.text("origin <> 'import'")))
+
+live_voting_t = sa.Table(
+    "seminar_live_voting", metadata,
+    sa.Column("assessment", sa.String(32), primary_key=True),
+    sa.Column("group_name", sa.String(128), primary_key=True),
+    sa.Column("day", sa.String(32), nullable=False),
+    sa.Column("closed_at", sa.DateTime, nullable=True),
+    sa.Column("closed_by", sa.String(128), nullable=False))
 
 adjustments_t = sa.Table(
     "seminar_adjustments", metadata,
@@ -144,13 +164,13 @@ def _now() -> datetime:
 
 @contextmanager
 def open_db(db_url: str):
-    """An engine with the seminar tables created (only ours, `checkfirst`); disposed on exit."""
+    """An engine with the seminar tables migrated to the newest revision (only ours); disposed on exit."""
     url = sa.make_url(db_url)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url)
     try:
-        metadata.create_all(engine, checkfirst=True)
+        upgrade(engine)
         yield engine
     finally:
         engine.dispose()
@@ -197,8 +217,9 @@ def replace_ratings(conn, *, assessment: str, ratings: list[Rating]) -> None:
 
 
 def replace_audience(conn, *, assessment: str, votes: list[AudienceVote]) -> None:
-    """The audience export is the full set of votes: it replaces what was stored for the assessment."""
-    conn.execute(audience_t.delete().where(audience_t.c.assessment == assessment))
+    """The audience export is the full set of imported votes: it replaces what was imported for the assessment.
+    Live votes (seminar day run with `seminar serve`) are kept."""
+    conn.execute(audience_t.delete().where(audience_t.c.assessment == assessment, audience_t.c.origin == IMPORTED))
     if votes:
         conn.execute(audience_t.insert(), [dict(assessment=assessment, group_name=v.group, rater=v.rater,
                                                 rater_name=v.rater_name, score=v.score, comment=v.comment,
