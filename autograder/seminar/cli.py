@@ -10,6 +10,7 @@ keyword-only API and returns an exit code; AutograderError is reported once by t
     autograder seminar import-audience --rubric R.yaml EXPORT.csv
     autograder seminar adjust --assessment midterm --student ID --delta -1 --reason TEXT [--by NAME]
     autograder seminar report --assessment midterm [--out DIR] [--spread 2.0]
+    autograder seminar serve --day 2026-10-16 [--assessment midterm] [--roster R.csv] [--rubric R.yaml] [--port 8000]
 """
 from __future__ import annotations
 
@@ -132,6 +133,21 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    from autograder.core.settings import load_course_config
+    from autograder.seminar.live.server import serve
+    course = CourseDirectory(getattr(args, "course", None) or ".")
+    roster = args.roster or load_course_config(course.root).roster
+    if roster is None:
+        from autograder.core.errors import InputError
+        raise InputError("no roster: voters' student IDs are checked against it",
+                         hint="pass --roster ROSTER.csv or set roster: in autograder.yaml")
+    serve(db_url=args.db or course.db_url, assessment=args.assessment, day=args.day, roster=roster,
+          rubric=args.rubric, groups=tuple(args.group or ()), host=args.host, port=args.port, ta_code=args.ta_code,
+          lecturer_code=args.lecturer_code, public_url=args.public_url)
+    return 0
+
+
 def _db(p):
     p.add_argument("--db", metavar="URL", help="SQLAlchemy URL (default: the course gradebook)")
 
@@ -208,6 +224,25 @@ def register(subparsers) -> None:
     p.add_argument("--spread", type=float, help="disagreement spread (default: the rubric's rules)")
     _db(p)
     p.set_defaults(func=cmd_report)
+    p = sem.add_parser("serve", formatter_class=fmt,
+                       help="the seminar day live: audience votes and TA rubric pages on the classroom network",
+                       description="Serve the day's vote pages (a QR code per presenting group), the TAs' rubric "
+                                   "pages and the lecturer's results page from this machine. Votes and scores go "
+                                   "into the gradebook as imports do; see docs/SEMINAR_DAY.md.")
+    p.add_argument("--day", required=True, help="presentation date of the groups to serve, e.g. 2026-10-16")
+    p.add_argument("--assessment", choices=ASSESSMENTS, default="midterm")
+    p.add_argument("--group", action="append", metavar="NAME",
+                   help="serve this group (repeatable) instead of the groups whose presentation date is --day")
+    p.add_argument("--roster", metavar="ROSTER.csv", help="class list (default: roster in autograder.yaml)")
+    p.add_argument("--rubric", metavar="FILE", help="rubric YAML (default: the one stored for the assessment)")
+    p.add_argument("--host", default="0.0.0.0", help="address to listen on (default: every interface)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--ta-code", metavar="CODE", help="code the TAs type on rubric pages (default: a random one)")
+    p.add_argument("--lecturer-code", metavar="CODE", help="code of the lecturer page (default: a random one)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="address printed and put in the QR codes (default: http://THIS_MACHINE_IP:PORT)")
+    _db(p)
+    p.set_defaults(func=cmd_serve)
 
 
 if __name__ == "__main__":  # pragma: no cover - the main CLI is autograder/cli.py
