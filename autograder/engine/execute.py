@@ -21,7 +21,7 @@ from nbformat.v4 import output_from_msg
 
 from autograder.core.manifest import Limits
 from autograder.engine.budget import Budget
-from autograder.engine.kernel import SandboxedKernel
+from autograder.engine.kernel import RunResult, SandboxedKernel
 
 TRUNCATED_TEXT = "[output truncated by the autograder]\n"
 
@@ -89,11 +89,21 @@ def _never(cell) -> bool:
 
 def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
                      skip: Callable[[dict], bool] = _never, keep_outputs: bool = True,
-                     excluded: set[int] | None = None, budget: Budget | None = None) -> ExecutionReport:
+                     excluded: set[int] | None = None, budget: Budget | None = None,
+                     before_cell: Callable[[int, dict], None] | None = None,
+                     after_cell: Callable[[int, dict, RunResult], None] | None = None,
+                     own_output_budget: Callable[[dict], bool] = _never) -> ExecutionReport:
     """Run the code cells of ``nb`` (not modified) in order in ``kernel``; return the executed copy + notes.
 
     Cells whose position is in ``excluded`` are not run; a cell that kills the kernel or times out is added to it
-    (the caller keeps the set for later restarts). ``budget`` (the whole submission's) caps every cell too."""
+    (the caller keeps the set for later restarts). ``budget`` (the whole submission's) caps every cell too.
+
+    Hooks (the caller's grader-side steps around a cell, in the same kernel): ``before_cell(index, cell)`` runs
+    right before every run of a cell, re-runs after a restart included (the kernel is alive); ``after_cell(index,
+    cell, result)`` after its first run, once its outputs are in ``cell.outputs`` and before the notes are made
+    (it may edit the outputs). A cell for which ``own_output_budget(cell)`` is true keeps its outputs under a
+    budget of its own (``output_kb``), so a flood in another cell never drops them (nbgrader's grade cells are
+    scored from their outputs)."""
     t0 = time.monotonic()
     nb = copy.deepcopy(nb)
     report = ExecutionReport(notebook=nb)
@@ -130,7 +140,10 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
             by_budget = budget is not None and budget.caps(timeout)
             if by_budget:
                 timeout = budget.cap(timeout)
-            sink = _OutputSink(cell, out_budget) if first else None
+            own = [int(limits.output_kb) * 1024] if own_output_budget(cell) else None
+            sink = _OutputSink(cell, own or out_budget) if first else None
+            if before_cell is not None:
+                before_cell(index, cell)
             res = kernel.run(cell.source, timeout=timeout, on_output=sink if keep_outputs else None,
                              output_cap=limits.output_kb * 1024)
             if res.timed_out and by_budget:
@@ -144,8 +157,10 @@ def execute_notebook(nb, kernel: SandboxedKernel, limits: Limits, *,
             if first:
                 count += 1
                 cell.execution_count = count
+                if after_cell is not None:
+                    after_cell(index, cell, res)
                 report.cells_run += 1
-                _note_truncation(report, cell, sink, res, index, limits, out_budget)
+                _note_truncation(report, cell, sink, res, index, limits, own or out_budget)
                 note = _cell_note(index, res, timeout)
                 if note:
                     if stopped:
