@@ -48,8 +48,11 @@ def cmd_collect(args) -> int:
 
 def cmd_grade(args) -> int:
     from autograder.core.settings import GradeSettings, default_workers
+    from autograder.nbgrader_course.course import is_nbgrader_course
     from autograder.pipeline.runner import grade_assignment
     from autograder.pipeline.summary import render_summary
+    if args.nbgrader or is_nbgrader_course(args.course or "."):
+        return cmd_grade_nbgrader(args)
     course, config = _course(args)
     settings = GradeSettings(course=course, sandbox=args.sandbox or config.sandbox, gpu=args.gpu or config.gpu,
                              seed=config.seed, threads=config.threads)
@@ -57,6 +60,17 @@ def cmd_grade(args) -> int:
                                workers=args.workers or default_workers(config), force=args.force,
                                progress=not args.quiet)
     print(render_summary(course=course, assignment=args.assignment, summary=summary))
+    return 0
+
+
+def cmd_grade_nbgrader(args) -> int:
+    from autograder.core.settings import CourseConfig, default_workers
+    from autograder.nbgrader_course import grade_nbgrader_assignment, render_nbgrader_summary
+    summary = grade_nbgrader_assignment(root=args.course or ".", assignment=args.assignment,
+                                        student_ids=args.student or None, force=args.force,
+                                        workers=args.workers or default_workers(CourseConfig()),
+                                        sandbox=args.sandbox or "auto", progress=not args.quiet)
+    print(render_nbgrader_summary(summary))
     return 0
 
 
@@ -118,6 +132,10 @@ def build_parser() -> argparse.ArgumentParser:
                         "require: refuse to grade without bubblewrap; none: resource limits only")
     p.add_argument("--gpu", action="store_true", help="this runner has a GPU: run the GPU variants of tests")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--nbgrader", action="store_true",
+                   help="a plain nbgrader course (nbgrader_config.py, source/, submitted/, gradebook.db): grade it "
+                        "like `nbgrader autograde`, sandboxed and in parallel (the default in a folder with "
+                        "nbgrader_config.py and no autograder.yaml); see docs/NBGRADER.md")
     p.set_defaults(func=cmd_grade)
 
     p = sub.add_parser("feedback", help="write one HTML feedback page per student")
