@@ -1,26 +1,13 @@
 """Hidden checks for week 1: CIFAR-10 batch files and label names (written by the grader in the real Python 2
 pickle format), class counts."""
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_equal, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _public_helpers():
-    key = "_w01_cifar10__w01_helpers"
-    path = Path(__file__).resolve().parents[1] / "public" / "_w01_helpers.py"
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _public_helpers()
+H = load_helper(__file__, "_w01_helpers")
 F = H.load("_cifar_format")
 
 CIFAR10 = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]

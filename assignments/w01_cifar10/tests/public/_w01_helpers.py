@@ -1,15 +1,17 @@
 """Inputs that the week-1 tests build in the grader: CIFAR-10 files, smooth test images, a tiny Keras model.
 
-Shipped with the public tests (nothing here is an answer). Test files load it with `load_helper` below's twin
-(pytest runs them with --import-mode=importlib, so a plain `import` of a sibling module does not work).
+Shipped with the public tests (nothing here is an answer). Test files load it with
+`load_helper(__file__, "_w01_helpers")` (pytest runs them with --import-mode=importlib, so a plain `import` of a
+sibling module does not work); `load(name)` below loads this folder's other helpers the same way.
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
+
+from autograder.testing.checks import describe, expect_true
+from autograder.testing.helpers import load_helper
 
 HERE = Path(__file__).resolve().parent
 
@@ -26,14 +28,8 @@ SAFE_DIFF = 0.04
 
 
 def load(name: str):
-    """Import a helper module of this folder by file (once per process)."""
-    key = f"_w01_cifar10_{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, HERE / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
+    """Import a helper module of this folder by file (once per run)."""
+    return load_helper(__file__, name)
 
 
 def write_cifar_folder(student, files: dict) -> str:
@@ -74,6 +70,24 @@ def resize_differences(got: np.ndarray, want: np.ndarray) -> tuple[float, float]
     """(largest, mean) absolute difference of two (32, 32, 3) images."""
     d = np.abs(np.asarray(got, dtype=np.float64) - np.asarray(want, dtype=np.float64))
     return float(d.max()), float(d.mean())
+
+
+def checked_image(got, what: str) -> np.ndarray:
+    """preprocess_image's result: a (32, 32, 3) float32 array with values in [0, 1], else a failed check."""
+    expect_true(isinstance(got, np.ndarray) and got.shape == (32, 32, 3),
+                f"{what} should return an ndarray of shape (32, 32, 3), received {describe(got)}")
+    expect_true(got.dtype == np.float32, f"{what} should return float32, received dtype {got.dtype}")
+    expect_true(bool(np.all(np.isfinite(got))) and got.min() >= 0.0 and got.max() <= 1.0,
+                f"{what}: values should lie in [0, 1] (divide by 255)")
+    return got
+
+
+def expect_resized(got: np.ndarray, want: np.ndarray, what: str) -> None:
+    """`got` is `want` within the resize tolerance (MAX_ABS_DIFF, MEAN_ABS_DIFF), else a failed check."""
+    largest, mean = resize_differences(got, want)
+    expect_true(largest <= MAX_ABS_DIFF and mean <= MEAN_ABS_DIFF,
+                f"{what} is not a bilinear or area resize to 32x32 divided by 255: largest difference "
+                f"{largest:.3f} (at most {MAX_ABS_DIFF}), mean {mean:.4f} (at most {MEAN_ABS_DIFF})")
 
 
 # --- predict_label: a tiny classifier with fixed weights ------------------------------------------------

@@ -3,26 +3,14 @@
 The files are written by the grader in the real `cifar-10-batches-py` format (Python 2 pickles); see
 `_cifar_format.py`. Reading them with `encoding="bytes"` or `encoding="latin1"` are both correct.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_equal, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _helpers():
-    key, path = "_w01_cifar10__w01_helpers", Path(__file__).resolve().with_name("_w01_helpers.py")
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _helpers()
+H = load_helper(__file__, "_w01_helpers")
 F = H.load("_cifar_format")
 
 

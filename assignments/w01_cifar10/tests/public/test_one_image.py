@@ -3,43 +3,18 @@
 Resizing is compared within a tolerance (largest difference MAX_ABS_DIFF, mean MEAN_ABS_DIFF, on values in
 [0, 1]) that admits bilinear or area resizing from any library; see `_w01_helpers.py`.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _helpers():
-    key, path = "_w01_cifar10__w01_helpers", Path(__file__).resolve().with_name("_w01_helpers.py")
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _helpers()
+H = load_helper(__file__, "_w01_helpers")
 
 
 def _prepared(student, image, what):
-    got = student.preprocess_image(image)
-    expect_true(isinstance(got, np.ndarray) and got.shape == (32, 32, 3),
-                f"{what} should return an ndarray of shape (32, 32, 3), received {describe(got)}")
-    expect_true(got.dtype == np.float32, f"{what} should return float32, received dtype {got.dtype}")
-    expect_true(bool(np.all(np.isfinite(got))) and got.min() >= 0.0 and got.max() <= 1.0,
-                f"{what}: values should lie in [0, 1] (divide by 255)")
-    return got
-
-
-def _close(got, want, what):
-    largest, mean = H.resize_differences(got, want)
-    expect_true(largest <= H.MAX_ABS_DIFF and mean <= H.MEAN_ABS_DIFF,
-                f"{what} differs from a bilinear resize divided by 255: largest difference {largest:.3f} "
-                f"(at most {H.MAX_ABS_DIFF}), mean {mean:.4f} (at most {H.MEAN_ABS_DIFF})")
+    return H.checked_image(student.preprocess_image(image), what)
 
 
 @pytest.mark.task("preprocess_image", points=2)
@@ -56,7 +31,7 @@ def test_preprocess_image_resizes_ramps(student):
     for height, width in ((64, 64), (48, 40), (16, 16)):
         image, want = H.ramp_image(height, width, [0.2, 0.5, 0.7], [0.3, -0.25, 0.1], [-0.1, 0.2, -0.3])
         got = _prepared(student, image, f"preprocess_image on a {height}x{width} image")
-        _close(got, want, f"preprocess_image on a {height}x{width} colour ramp")
+        H.expect_resized(got, want, f"preprocess_image on a {height}x{width} colour ramp")
 
 
 @pytest.mark.task("predict_label", points=3)

@@ -5,24 +5,12 @@ The expected layers come from `reference.architecture_summary` (the reference's 
 formulas): the grader never builds the big models itself. Only the student's model is built, in the student's
 kernel, and only its description crosses. Tests whose name says `full_size` build the models at the papers' size.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
+from autograder.testing.helpers import load_helper
 
-def _public_helpers():
-    key = "_w02_architectures__w02_helpers"
-    path = Path(__file__).resolve().parents[1] / "public" / "_w02_helpers.py"
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _public_helpers()
+H = load_helper(__file__, "_w02_helpers")
 
 
 def _check(student, reference, fn, name, input_shape, num_classes, include_top=None):

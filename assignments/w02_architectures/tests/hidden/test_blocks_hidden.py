@@ -6,24 +6,12 @@ check (`check_residual_addition` in `_w02_helpers.py`) zeroes the residual path'
 student's kernel and compares the block's output with the shortcut computed here; it holds with or without
 batch normalisation and biases, and for any last activation that is the identity on positive numbers.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
+from autograder.testing.helpers import load_helper
 
-def _public_helpers():
-    key = "_w02_architectures__w02_helpers"
-    path = Path(__file__).resolve().parents[1] / "public" / "_w02_helpers.py"
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _public_helpers()
+H = load_helper(__file__, "_w02_helpers")
 
 
 def _inception(student, in_shape, args):

@@ -5,24 +5,12 @@ divides W1 - F + 2P; when it does not, COURSE.md settles the answer as the floor
 explicit padding, so those inputs are tested. A filter larger than the padded input (W1 + 2P < F) has no
 output at all; what to do then (raise, return 0 or less) is left open and never tested.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
+from autograder.testing.helpers import load_helper
 
-def _public_helpers():
-    key = "_w02_architectures__w02_helpers"
-    path = Path(__file__).resolve().parents[1] / "public" / "_w02_helpers.py"
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-expect_int = _public_helpers().expect_int
+expect_int = load_helper(__file__, "_w02_helpers").expect_int
 
 
 def _valid_args(rng, divisible):

@@ -3,23 +3,12 @@
 Layer by layer, what counts is the kind of each convolution/pooling/flatten/dense layer, its output shape and
 its parameter count (see `_w02_helpers.py`); activations, max or average pooling, dropout and names are yours.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
+from autograder.testing.helpers import load_helper
 
-def _helpers():
-    key, path = "_w02_architectures__w02_helpers", Path(__file__).resolve().with_name("_w02_helpers.py")
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _helpers()
+H = load_helper(__file__, "_w02_helpers")
 
 
 @pytest.mark.task("build_lenet5", points=4)

@@ -1,23 +1,12 @@
 """Public checks for week 2: the Inception module (3a) and the ResNet basic block, built on a Keras input in
 your kernel and checked by their layers (see `_w02_helpers.py`)."""
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+from autograder.testing.helpers import load_helper
 
-def _helpers():
-    key, path = "_w02_architectures__w02_helpers", Path(__file__).resolve().with_name("_w02_helpers.py")
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-H = _helpers()
+H = load_helper(__file__, "_w02_helpers")
 
 
 @pytest.mark.task("inception_module", points=5)

@@ -1,21 +1,10 @@
 """Public checks for week 2: output sizes and parameter counts on the lecture's examples."""
-import importlib.util
-import sys
-from pathlib import Path
 
 import pytest
 
+from autograder.testing.helpers import load_helper
 
-def _helpers():
-    key, path = "_w02_architectures__w02_helpers", Path(__file__).resolve().with_name("_w02_helpers.py")
-    if getattr(sys.modules.get(key), "__file__", None) != str(path):
-        spec = importlib.util.spec_from_file_location(key, path)
-        sys.modules[key] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(sys.modules[key])
-    return sys.modules[key]
-
-
-expect_int = _helpers().expect_int
+expect_int = load_helper(__file__, "_w02_helpers").expect_int
 
 
 @pytest.mark.task("conv_output_size", points=3)

@@ -2,27 +2,14 @@
 (odd ones included) and 1, 3 or 4 channels: exact where the definition is exact, within one grey level (on a few
 pixels only) where rounding may differ. Input images must come back unchanged (counted only with a right value).
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import CheckFailed, expect_true, expect_unchanged
+from autograder.testing.helpers import load_helper
 
-
-def _checks():
-    if "w04_checks" not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "public" / "w04_checks.py"
-        spec = importlib.util.spec_from_file_location("w04_checks", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["w04_checks"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["w04_checks"]
-
-
-C = _checks()
+C = load_helper(__file__, "w04_checks")
 SIZES = [(1, 1), (5, 7), (8, 8), (9, 4), (16, 11)]
 CHANNELS = [1, 3, 4]
 

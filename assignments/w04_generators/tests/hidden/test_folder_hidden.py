@@ -3,28 +3,15 @@
 converted to RGB, resized bilinearly and scaled to [0, 1] (within a tolerance: libraries resize a little
 differently), every file once per epoch, the last batch the remainder, a new permutation each epoch from the seed.
 """
-import importlib.util
 import io
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_equal, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _checks():
-    if "w04_checks" not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "public" / "w04_checks.py"
-        spec = importlib.util.spec_from_file_location("w04_checks", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["w04_checks"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["w04_checks"]
-
-
-C = _checks()
+C = load_helper(__file__, "w04_checks")
 IMAGE_SIZE = (6, 9)
 
 

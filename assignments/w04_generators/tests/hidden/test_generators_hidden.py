@@ -3,28 +3,15 @@ every epoch covering every sample once, x and y aligned, a new permutation each 
 
 COURSE.md does not say WHICH permutation: no check compares the order with the reference's, only its properties.
 """
-import importlib.util
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_equal, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _checks():
-    if "w04_checks" not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "public" / "w04_checks.py"
-        spec = importlib.util.spec_from_file_location("w04_checks", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["w04_checks"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["w04_checks"]
-
-
-C = _checks()
+C = load_helper(__file__, "w04_checks")
 
 
 # --- firstn, cycle, steps_per_epoch ---------------------------------------------------------------------------

@@ -5,27 +5,14 @@ or not fed at all leaves it at chance.
 
 The class of an image is the band of rows that is bright, so rolling the columns (RecordingAugment) keeps it.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _checks():
-    if "w04_checks" not in sys.modules:
-        path = Path(__file__).resolve().parents[1] / "public" / "w04_checks.py"
-        spec = importlib.util.spec_from_file_location("w04_checks", path)
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["w04_checks"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["w04_checks"]
-
-
-C = _checks()
+C = load_helper(__file__, "w04_checks")
 K = 3
 SHAPE = (6, 6, 1)
 

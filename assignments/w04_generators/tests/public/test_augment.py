@@ -1,25 +1,13 @@
 """Public checks for week 4's augmentations on small images whose answers can be worked out by hand.
 Every augmentation takes an HxWxC uint8 image and returns uint8 (rounded to nearest, clipped to [0, 255])."""
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import CheckFailed, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _checks():
-    if "w04_checks" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("w04_checks", Path(__file__).with_name("w04_checks.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["w04_checks"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["w04_checks"]
-
-
-C = _checks()
+C = load_helper(__file__, "w04_checks")
 IMG = np.arange(2 * 3 * 2, dtype=np.uint8).reshape(2, 3, 2) * 20      # 2 rows, 3 columns, 2 channels
 
 

@@ -2,26 +2,14 @@
 
 Your generators stay in your kernel; the checks ask for one item at a time, as `next(gen)` would.
 """
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from autograder.testing.checks import describe, expect_equal, expect_scalar, expect_true
+from autograder.testing.helpers import load_helper
 
-
-def _checks():
-    if "w04_checks" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("w04_checks", Path(__file__).with_name("w04_checks.py"))
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["w04_checks"] = module
-        spec.loader.exec_module(module)
-    return sys.modules["w04_checks"]
-
-
-C = _checks()
+C = load_helper(__file__, "w04_checks")
 
 
 @pytest.mark.task("firstn", points=2)

@@ -1,8 +1,6 @@
 """Checks shared by the week-4 tests (public and hidden): generators pulled one item at a time through the
 proxy, batches, epochs and images. Not a test file (pytest collects only test_*.py); tests load it with
-`importlib` by path (the grader imports test files by path, not as a package):
-
-    _spec = importlib.util.spec_from_file_location("w04_checks", Path(__file__).with_name("w04_checks.py"))
+`C = load_helper(__file__, "w04_checks")` (from `autograder.testing.helpers`; hidden tests find it in ../public).
 
 A generator made by the student stays in the student's kernel: the grader sees a remote object of kind
 "iterator" and asks for one item at a time with `.call("__next__")`.
