@@ -14,7 +14,9 @@
     POST /lecturer/login            csrf, code
     POST /lecturer/{group}/close    csrf  (and /open)
 
-Every POST needs a valid signed session cookie and its CSRF token (`security.py`); a body over `MAX_BODY`
+Database calls run inline on the event loop: each is a short transaction on the gradebook (SQLite: well under a
+millisecond), writes are serialised by `LiveDay` anyway, and a hop to a worker thread per call cost more than the
+call itself in the load benchmark. Every POST needs a valid signed session cookie and its CSRF token (`security.py`); a body over `MAX_BODY`
 bytes or not a urlencoded form is refused before it is parsed. A refused entry re-renders the page with the
 reason and a 4xx status; nothing is stored. Responses carry a Content-Security-Policy without inline scripts,
 so text typed by a voter is shown as text (autoescaping) and could not run even if it were markup.
@@ -25,7 +27,6 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -106,21 +107,20 @@ class LiveApp:
     # -- projector --------------------------------------------------------------------------------
     async def projector(self, request: Request) -> Response:
         session, new = self.session(request)
-        states = await run_in_threadpool(self.day.states)
+        states = self.day.states()
         cards = [(s, f"{self.base_url}/vote/{s.slug}", qr_svg(f"{self.base_url}/vote/{s.slug}")) for s in states]
         return self.page("projector.html.j2", session, set_cookie=new, cards=cards, base_url=self.base_url)
 
     # -- voting -----------------------------------------------------------------------------------
     async def vote_page(self, request: Request, *, session: Session | None = None, status: int = 200,
-                        error: str = "", suggestion: str | None = None, typed: str = "") -> Response:
+                        error: str = "", suggestion: str | None = None, typed: str = "", done: str = "") -> Response:
         stored, new = self.session(request)
         session = session or stored
         group = self.day.group_of(request.path_params["group"])
-        closed = await run_in_threadpool(self.day.is_closed, group.name)
-        mine = await run_in_threadpool(self.day.vote_of, group.name, session.sid) if session.sid else None
+        closed, mine = self.day.vote_view(group.name, session.sid)
         return self.page("vote.html.j2", session, status=status, set_cookie=new or session is not stored,
                          group=group, slug=request.path_params["group"], closed=closed, mine=mine, error=error,
-                         suggestion=suggestion, typed=typed, done=request.query_params.get("done", ""),
+                         suggestion=suggestion, typed=typed, done=done,
                          voter_name=self.day.roster.students.get(session.sid, ""),
                          member=session.sid in group.members)
 
@@ -141,14 +141,15 @@ class LiveApp:
             raise EntryRefused("the vote is not from the student identified on this phone", kind="forged_rater",
                                status=403)
         try:
-            replaced = await run_in_threadpool(lambda: self.day.vote(group_slug=slug, rater=session.sid,
-                                                                     score=data.get("score", ""),
-                                                                     comment=data.get("comment", "")))
+            replaced = self.day.vote(group_slug=slug, rater=session.sid, score=data.get("score", ""),
+                                     comment=data.get("comment", ""))
         except EntryRefused as e:
             if e.kind == "unknown_group":
                 raise
             return await self.vote_page(request, session=session, status=e.status, error=e.detail)
-        return self.redirect(f"/vote/{slug}?done={'replaced' if replaced else 'saved'}")
+        # the page itself, not a redirect: one request per vote instead of two (a resubmitted form stores the same
+        # vote again, which changes nothing; live.js turns the history entry into a GET)
+        return await self.vote_page(request, session=session, done="replaced" if replaced else "saved")
 
     async def forget(self, request: Request) -> Response:
         session, data = await self.form(request)
@@ -165,8 +166,8 @@ class LiveApp:
             return self.page("code.html.j2", session, status=401 if status == 200 else status, set_cookie=new,
                              action="/rubric/login", next=f"/rubric/{slug}", ask_name=True, error=error,
                              title=f"Rubric: {group.name}")
-        state = await run_in_threadpool(self.day.state, slug)
-        mine = await run_in_threadpool(self.day.rating_of, group.name, session.name)
+        state = self.day.state(slug)
+        mine = self.day.rating_of(group.name, session.name)
         return self.page("rubric.html.j2", session, status=status, set_cookie=new, group=group, slug=slug,
                          state=state, mine=mine, error=error, level_points=level_points,
                          saved=request.query_params.get("saved", ""))
@@ -198,9 +199,8 @@ class LiveApp:
         points = {k[7:]: v for k, v in data.items() if k.startswith("points_") and v.strip()}
         caps = {k[4:] for k, v in data.items() if k.startswith("cap_") and v}
         try:
-            await run_in_threadpool(lambda: self.day.rate(group_slug=slug, rater=session.name, levels=levels,
-                                                          points=points, caps=caps,
-                                                          comment=data.get("comment", "")))
+            self.day.rate(group_slug=slug, rater=session.name, levels=levels, points=points, caps=caps,
+                          comment=data.get("comment", ""))
         except EntryRefused as e:
             if e.kind == "unknown_group":
                 raise
@@ -211,7 +211,7 @@ class LiveApp:
         session, _ = self.session(request)
         if session.role not in ("ta", "lecturer"):
             return self.respond(JSONResponse({"error": "sign in with the TA code"}, status_code=401))
-        state = await run_in_threadpool(self.day.state, request.path_params["group"])
+        state = self.day.state(request.path_params["group"])
         return self.respond(JSONResponse(spread_json(state, limit=self.day.rubric.rules.disagreement_spread)))
 
     # -- lecturer ---------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ class LiveApp:
         if session.role != "lecturer":
             return self.page("code.html.j2", session, status=401, set_cookie=new, action="/lecturer/login",
                              next="/lecturer", ask_name=False, error="", title="Lecturer")
-        states = await run_in_threadpool(self.day.states)
+        states = self.day.states()
         return self.page("lecturer.html.j2", session, set_cookie=new, states=states)
 
     async def lecturer_login(self, request: Request) -> Response:
@@ -235,8 +235,7 @@ class LiveApp:
         if session.role != "lecturer":
             raise EntryRefused("only the lecturer closes voting", kind="not_lecturer", status=403)
         closed = request.path_params["action"] == "close"
-        await run_in_threadpool(lambda: self.day.set_closed(request.path_params["group"], closed=closed,
-                                                            by=session.name))
+        self.day.set_closed(request.path_params["group"], closed=closed, by=session.name)
         return self.redirect("/lecturer")
 
     def starlette(self) -> Starlette:

@@ -166,6 +166,13 @@ class LiveDay:
         with self.engine.connect() as conn:
             return storage.live_vote_of(conn, assessment=self.assessment, group=group, rater=rater)
 
+    def vote_view(self, group: str, rater: str) -> tuple[bool, storage.LiveVote | None]:
+        """(voting closed, the rater's live vote or None): what the vote page shows, in one connection."""
+        with self.engine.connect() as conn:
+            closed = storage.is_closed(conn, assessment=self.assessment, group=group)
+            mine = storage.live_vote_of(conn, assessment=self.assessment, group=group, rater=rater) if rater else None
+        return closed, mine
+
     def rating_of(self, group: str, rater: str) -> Rating | None:
         with self.engine.connect() as conn:
             return next((r for r in load_ratings(conn, assessment=self.assessment)

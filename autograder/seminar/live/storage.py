@@ -54,9 +54,23 @@ def closed_groups(conn, *, assessment: str) -> set[str]:
         live_voting_t.c.assessment == assessment, live_voting_t.c.closed_at.is_not(None))).scalars())
 
 
+# The statements of a vote, built once (a vote runs them thousands of times in a session; SQLAlchemy caches
+# their compiled form, and building them again per request was most of the cost of a vote).
+_A, _G, _R = sa.bindparam("a"), sa.bindparam("g"), sa.bindparam("r")
+_LIVE = audience_t.c.origin != IMPORTED
+_CLOSED = sa.select(live_voting_t.c.closed_at).where(live_voting_t.c.assessment == _A,
+                                                     live_voting_t.c.group_name == _G)
+_LAST_ROW = sa.select(sa.func.max(audience_t.c.source_row)).where(audience_t.c.assessment == _A, _LIVE)
+_MINE = sa.select(audience_t).where(audience_t.c.assessment == _A, audience_t.c.group_name == _G,
+                                    audience_t.c.rater == _R, _LIVE)
+_VALUES = ("score", "comment", "rater_name", "source_row", "status", "origin", "updated_at")
+_UPDATE = (audience_t.update().where(audience_t.c.assessment == _A, audience_t.c.group_name == _G,
+                                     audience_t.c.rater == _R, _LIVE)
+           .values({c: sa.bindparam(f"v_{c}") for c in _VALUES}))
+
+
 def is_closed(conn, *, assessment: str, group: str) -> bool:
-    row = conn.execute(sa.select(live_voting_t.c.closed_at).where(
-        live_voting_t.c.assessment == assessment, live_voting_t.c.group_name == group)).first()
+    row = conn.execute(_CLOSED, {"a": assessment, "g": group}).first()
     return row is not None and row.closed_at is not None
 
 
@@ -64,16 +78,11 @@ def save_vote(conn, *, assessment: str, day: str, group: str, rater: str, rater_
               comment: str) -> bool:
     """Insert or replace the rater's live vote for the group; True when it replaced an earlier one.
     The caller serialises writers (one per database in `LiveDay`); the unique index is the backstop."""
-    live = audience_t.c.origin != IMPORTED
-    last = conn.execute(sa.select(sa.func.max(audience_t.c.source_row))
-                        .where(audience_t.c.assessment == assessment, live)).scalar()
-    row = max(last or 0, LIVE_ROW_BASE) + 1
-    values = dict(score=score, comment=comment, rater_name=rater_name, source_row=row, status="valid",
-                  origin=origin_of(day), updated_at=_now())
-    done = conn.execute(audience_t.update().where(audience_t.c.assessment == assessment,
-                                                  audience_t.c.group_name == group,
-                                                  audience_t.c.rater == rater, live).values(**values))
-    if done.rowcount:
+    last = conn.execute(_LAST_ROW, {"a": assessment}).scalar()
+    values = dict(score=score, comment=comment, rater_name=rater_name, source_row=max(last or 0, LIVE_ROW_BASE) + 1,
+                  status="valid", origin=origin_of(day), updated_at=_now())
+    params = {"a": assessment, "g": group, "r": rater, **{f"v_{c}": values[c] for c in _VALUES}}
+    if conn.execute(_UPDATE, params).rowcount:
         return True
     conn.execute(audience_t.insert().values(assessment=assessment, group_name=group, rater=rater, **values))
     return False
@@ -88,8 +97,6 @@ def live_votes(conn, *, assessment: str, group: str | None = None) -> list[LiveV
 
 
 def live_vote_of(conn, *, assessment: str, group: str, rater: str) -> LiveVote | None:
-    r = conn.execute(sa.select(audience_t).where(
-        audience_t.c.assessment == assessment, audience_t.c.group_name == group, audience_t.c.rater == rater,
-        audience_t.c.origin != IMPORTED)).first()
+    r = conn.execute(_MINE, {"a": assessment, "g": group, "r": rater}).first()
     return LiveVote(group=r.group_name, rater=r.rater, score=r.score, comment=r.comment,
                     updated_at=r.updated_at) if r else None

@@ -2,6 +2,10 @@
 // Content-Security-Policy allows no inline script).
 (function () {
   "use strict";
+  // After a vote the page is the POST's answer: make reload fetch the page instead of sending the form again.
+  if (document.getElementById("done") && window.history.replaceState) {
+    window.history.replaceState(null, "", window.location.pathname);
+  }
   // Rubric: clicking a level fills the points field with the level's points (still editable inside the level).
   document.querySelectorAll("fieldset.criterion").forEach(function (fs) {
     var points = fs.querySelector("input.points");
