@@ -22,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
+
 from autograder.core.errors import EntryRefused, InputError
 from autograder.core.roster import Roster
 from autograder.core.tables import parse_number
@@ -120,7 +122,9 @@ class LiveDay:
         if rubric.audience_criterion is None:
             raise InputError(f"rubric {rubric.name!r} has no criterion with source: audience",
                              hint="the vote page needs one; see rubrics/README.md")
-        self.engine, self.rubric, self.roster, self.day = engine, rubric, roster, day
+        parsed = parse_day(day)
+        self.engine, self.rubric, self.roster = engine, rubric, roster
+        self.day = parsed.isoformat() if parsed else day              # stored in origin/source as YYYY-MM-DD
         self.assessment = rubric.assessment
         self.audience = rubric.audience_criterion
         self._lock = threading.Lock()
@@ -189,12 +193,20 @@ class LiveDay:
                                kind="self_vote", status=403)
         value = parse_points(score, crit=self.audience, what="score")
         text = clean_comment(comment)
-        with self._lock, self.engine.begin() as conn:
-            if storage.is_closed(conn, assessment=self.assessment, group=group.name):
-                raise EntryRefused(f"voting for {group.name} is closed", kind="closed", status=409)
-            return storage.save_vote(conn, assessment=self.assessment, day=self.day, group=group.name,
-                                     rater=rater, rater_name=self.roster.students.get(rater, ""), score=value,
-                                     comment=text)
+        for attempt in (1, 2):
+            try:
+                with self._lock, self.engine.begin() as conn:
+                    if storage.is_closed(conn, assessment=self.assessment, group=group.name):
+                        raise EntryRefused(f"voting for {group.name} is closed", kind="closed", status=409)
+                    return storage.save_vote(conn, assessment=self.assessment, day=self.day, group=group.name,
+                                             rater=rater, rater_name=self.roster.students.get(rater, ""),
+                                             score=value, comment=text)
+            except sa.exc.IntegrityError:
+                # another writer (a second server on the same database) inserted this rater's first vote
+                # between our update and insert: the unique index refused the second row; update it instead
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def rate(self, *, group_slug: str, rater: str, levels: dict[str, str], points: dict[str, str],
              caps: set[str], comment: str) -> Rating:
