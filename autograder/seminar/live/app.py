@@ -65,7 +65,7 @@ class LiveApp:
     def respond(self, response: Response, session: Session | None = None) -> Response:
         response.headers.update(HEADERS)
         if session is not None:
-            response.set_cookie(COOKIE, self.signer.dump(session), httponly=True, samesite="strict", path="/")
+            response.set_cookie(COOKIE, self.signer.dump(session), httponly=True, samesite="lax", path="/")
         return response
 
     def page(self, name: str, session: Session, *, status: int = 200, set_cookie: bool = False, **ctx) -> Response:
@@ -113,11 +113,16 @@ class LiveApp:
 
     # -- voting -----------------------------------------------------------------------------------
     async def vote_page(self, request: Request, *, session: Session | None = None, status: int = 200,
-                        error: str = "", suggestion: str | None = None, typed: str = "", done: str = "") -> Response:
+                        error: str = "", suggestion: str | None = None, typed: str = "",
+                        stored_vote=None) -> Response:
         stored, new = self.session(request)
         session = session or stored
         group = self.day.group_of(request.path_params["group"])
-        closed, mine = self.day.vote_view(group.name, session.sid)
+        if stored_vote is not None:                        # just stored (voting was open): nothing to read again
+            closed, mine = False, stored_vote
+        else:
+            closed, mine = self.day.vote_view(group.name, session.sid)
+        done = "" if stored_vote is None else "replaced" if stored_vote.replaced else "saved"
         return self.page("vote.html.j2", session, status=status, set_cookie=new or session is not stored,
                          group=group, slug=request.path_params["group"], closed=closed, mine=mine, error=error,
                          suggestion=suggestion, typed=typed, done=done,
@@ -141,15 +146,15 @@ class LiveApp:
             raise EntryRefused("the vote is not from the student identified on this phone", kind="forged_rater",
                                status=403)
         try:
-            replaced = self.day.vote(group_slug=slug, rater=session.sid, score=data.get("score", ""),
-                                     comment=data.get("comment", ""))
+            mine = self.day.vote(group_slug=slug, rater=session.sid, score=data.get("score", ""),
+                                 comment=data.get("comment", ""))
         except EntryRefused as e:
             if e.kind == "unknown_group":
                 raise
             return await self.vote_page(request, session=session, status=e.status, error=e.detail)
         # the page itself, not a redirect: one request per vote instead of two (a resubmitted form stores the same
         # vote again, which changes nothing; live.js turns the history entry into a GET)
-        return await self.vote_page(request, session=session, done="replaced" if replaced else "saved")
+        return await self.vote_page(request, session=session, stored_vote=mine)
 
     async def forget(self, request: Request) -> Response:
         session, data = await self.form(request)

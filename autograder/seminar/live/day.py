@@ -140,6 +140,7 @@ class LiveDay:
         with engine.begin() as conn:
             save_rubric(conn, rubric=rubric)
             storage.open_voting(conn, assessment=self.assessment, day=day, groups=list(self.groups))
+            self._last_row = storage.last_live_row(conn, assessment=self.assessment)
 
     # -- lookups ----------------------------------------------------------------------------------
     def group_of(self, group_slug: str) -> Group:
@@ -183,8 +184,9 @@ class LiveDay:
                          if r.group == group and r.rater == rater), None)
 
     # -- writes -----------------------------------------------------------------------------------
-    def vote(self, *, group_slug: str, rater: str, score: str, comment: str) -> bool:
-        """Store the rater's vote; True when it replaced an earlier vote. EntryRefused says why not."""
+    def vote(self, *, group_slug: str, rater: str, score: str, comment: str) -> storage.LiveVote:
+        """Store the rater's vote and return it (`replaced`: it replaced an earlier one). EntryRefused says why
+        not."""
         group = self.group_of(group_slug)
         if rater not in self.roster.students:
             raise EntryRefused(f"{rater} is not on the class list", kind="not_on_roster", status=403)
@@ -198,9 +200,12 @@ class LiveDay:
                 with self._lock, self.engine.begin() as conn:
                     if storage.is_closed(conn, assessment=self.assessment, group=group.name):
                         raise EntryRefused(f"voting for {group.name} is closed", kind="closed", status=409)
-                    return storage.save_vote(conn, assessment=self.assessment, day=self.day, group=group.name,
+                    self._last_row += 1
+                    replaced = storage.save_vote(conn, assessment=self.assessment, day=self.day, group=group.name,
                                              rater=rater, rater_name=self.roster.students.get(rater, ""),
-                                             score=value, comment=text)
+                                             score=value, comment=text, row=self._last_row)
+                return storage.LiveVote(group=group.name, rater=rater, score=value, comment=text, updated_at=None,
+                                        replaced=replaced)
             except sa.exc.IntegrityError:
                 # another writer (a second server on the same database) inserted this rater's first vote
                 # between our update and insert: the unique index refused the second row; update it instead

@@ -31,6 +31,7 @@ class LiveVote:
     score: float
     comment: str
     updated_at: datetime | None
+    replaced: bool = False          # (as returned by a vote) it replaced an earlier vote of the rater
 
 
 def open_voting(conn, *, assessment: str, day: str, groups) -> None:
@@ -74,13 +75,18 @@ def is_closed(conn, *, assessment: str, group: str) -> bool:
     return row is not None and row.closed_at is not None
 
 
+def last_live_row(conn, *, assessment: str) -> int:
+    """The highest live row number stored (LIVE_ROW_BASE when none): a server numbers its votes after it."""
+    return max(conn.execute(_LAST_ROW, {"a": assessment}).scalar() or 0, LIVE_ROW_BASE)
+
+
 def save_vote(conn, *, assessment: str, day: str, group: str, rater: str, rater_name: str, score: float,
-              comment: str) -> bool:
-    """Insert or replace the rater's live vote for the group; True when it replaced an earlier one.
-    The caller serialises writers (one per database in `LiveDay`); the unique index is the backstop."""
-    last = conn.execute(_LAST_ROW, {"a": assessment}).scalar()
-    values = dict(score=score, comment=comment, rater_name=rater_name, source_row=max(last or 0, LIVE_ROW_BASE) + 1,
-                  status="valid", origin=origin_of(day), updated_at=_now())
+              comment: str, row: int) -> bool:
+    """Insert or replace the rater's live vote for the group, numbered `row` (> LIVE_ROW_BASE); True when it
+    replaced an earlier one. Rows need not be unique among live votes (a rater has one live row: the unique
+    index), only above every export row. The caller serialises its writers; the unique index is the backstop."""
+    values = dict(score=score, comment=comment, rater_name=rater_name, source_row=row, status="valid",
+                  origin=origin_of(day), updated_at=_now())
     params = {"a": assessment, "g": group, "r": rater, **{f"v_{c}": values[c] for c in _VALUES}}
     if conn.execute(_UPDATE, params).rowcount:
         return True

@@ -57,7 +57,7 @@ def test_old_gradebook_upgrades_in_place(tmp_path, midterm, db_url):
     with open_db(url) as engine:
         live = LiveDay(engine=engine, rubric=midterm, roster=read_roster(SEMINAR_FILES / "roster.csv"),
                        day="2019-10-23")
-        assert live.vote(group_slug="bag_of_tricks", rater="16022417", score="9", comment="live") is False
+        assert live.vote(group_slug="bag_of_tricks", rater="16022417", score="9", comment="live").replaced is False
     import_audience(url, rubric=midterm, path=SEMINAR_FILES / "audience_midterm.csv")
     with open_db(url) as engine, engine.connect() as conn:
         votes = load_audience(conn, assessment="midterm")
