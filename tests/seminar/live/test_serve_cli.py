@@ -1,0 +1,35 @@
+"""`autograder seminar serve` refuses to start, with a message saying what to do, when the day cannot be served."""
+from __future__ import annotations
+
+from tests.seminar.conftest import run_cli
+
+from .conftest import RUBRICS, SEMINAR_FILES
+
+
+def serve(db_url, *extra):
+    return run_cli(["seminar", "serve", "--db", db_url, "--roster", str(SEMINAR_FILES / "roster.csv"), *extra])
+
+
+def test_unknown_day_lists_the_stored_dates(groups_db, capsys):
+    assert serve(groups_db, "--day", "2026-10-16", "--rubric", str(RUBRICS / "midterm_seminar.yaml")) == 2
+    assert ("no stored group presents on 2026-10-16; presentation dates stored: 2019-10-23, 2019-10-30 "
+            "(pick another --day, or name groups with --group)") in capsys.readouterr().out
+
+
+def test_no_rubric_stored_and_a_rubric_without_audience(groups_db, capsys):
+    assert serve(groups_db, "--day", "2019-10-23") == 2
+    assert "no rubric is stored for 'midterm' (pass --rubric rubrics/FILE.yaml)" in capsys.readouterr().out
+    assert serve(groups_db, "--day", "2019-10-23", "--assessment", "final_project",
+                 "--rubric", str(RUBRICS / "final_project.yaml")) == 2
+    assert "has no criterion with source: audience" in capsys.readouterr().out
+
+
+def test_no_roster(groups_db, tmp_path, capsys):
+    assert run_cli(["--course", str(tmp_path), "seminar", "serve", "--db", groups_db, "--day", "2019-10-23"]) == 2
+    assert "no roster: voters' student IDs are checked against it" in capsys.readouterr().out
+
+
+def test_unknown_group_named(groups_db, capsys):
+    assert serve(groups_db, "--day", "2019-10-23", "--group", "Nope", "--rubric",
+                 str(RUBRICS / "midterm_seminar.yaml")) == 2
+    assert "unknown group(s): Nope" in capsys.readouterr().out
