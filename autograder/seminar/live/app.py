@@ -115,15 +115,16 @@ class LiveApp:
     async def vote_page(self, request: Request, *, session: Session | None = None, status: int = 200,
                         error: str = "", suggestion: str | None = None, typed: str = "",
                         stored_vote=None) -> Response:
-        stored, new = self.session(request)
-        session = session or stored
+        new = False                                        # a session passed in came from the request's cookie
+        if session is None:
+            session, new = self.session(request)
         group = self.day.group_of(request.path_params["group"])
         if stored_vote is not None:                        # just stored (voting was open): nothing to read again
             closed, mine = False, stored_vote
         else:
             closed, mine = self.day.vote_view(group.name, session.sid)
         done = "" if stored_vote is None else "replaced" if stored_vote.replaced else "saved"
-        return self.page("vote.html.j2", session, status=status, set_cookie=new or session is not stored,
+        return self.page("vote.html.j2", session, status=status, set_cookie=new,
                          group=group, slug=request.path_params["group"], closed=closed, mine=mine, error=error,
                          suggestion=suggestion, typed=typed, done=done,
                          voter_name=self.day.roster.students.get(session.sid, ""),
