@@ -23,6 +23,7 @@ so text typed by a voter is shown as text (autoescaping) and could not run even 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs
 
@@ -159,9 +160,8 @@ class LiveApp:
 
     async def forget(self, request: Request) -> Response:
         session, data = await self.form(request)
-        nxt = data.get("next", "/")
-        return self.redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else "/",
-                             session.with_(sid=""))
+        nxt = data.get("next", "")
+        return self.redirect(nxt if re.fullmatch(r"/vote/[a-z0-9_]+", nxt) else "/", session.with_(sid=""))
 
     # -- rubric -----------------------------------------------------------------------------------
     async def rubric_page(self, request: Request, *, status: int = 200, error: str = "") -> Response:
@@ -180,8 +180,8 @@ class LiveApp:
 
     async def rubric_login(self, request: Request) -> Response:
         session, data = await self.form(request)
-        nxt = data.get("next", "/")
-        nxt = nxt if nxt.startswith("/rubric/") else "/"
+        nxt = data.get("next", "")
+        nxt = nxt if re.fullmatch(r"/rubric/[a-z0-9_]+", nxt) else "/"
         name = " ".join(data.get("name", "").split())[:64]
         if same_code(data.get("code", ""), self.lecturer_code):
             role = "lecturer"

@@ -9,7 +9,7 @@ import pytest
 from autograder.seminar.live import storage
 from autograder.seminar.store import load_audience, load_ratings
 
-from .conftest import csrf, identify, lecturer_login, new_client, rate, ta_login, vote
+from .conftest import TA_CODE, csrf, identify, lecturer_login, new_client, rate, ta_login, vote
 
 CNN, BAG = "cnn_tricks", "bag_of_tricks"
 
@@ -177,3 +177,14 @@ def test_only_the_lecturer_closes_voting(client, live, server):
     assert client.get("/lecturer").status_code == 401
     with live.engine.connect() as conn:
         assert storage.closed_groups(conn, assessment="midterm") == set()
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example", "https://evil.example/"])
+def test_redirect_targets_stay_on_our_pages(client, target):
+    identify(client, CNN, "16022409")
+    token = csrf(client.get(f"/vote/{CNN}").text)
+    page = client.post("/forget", data={"csrf": token, "next": target}, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/"
+    page = client.post("/rubric/login", data={"csrf": token, "code": TA_CODE, "name": "TA An", "next": target},
+                       follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/"
