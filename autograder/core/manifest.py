@@ -28,7 +28,8 @@ class Limits:
     call_timeout: float = 60.0         # seconds one proxied call into the student's kernel may run
     test_timeout: float = 180.0        # seconds one test (all its calls) may take
     notebook_timeout: float = 900.0    # seconds the whole notebook may run before tests
-    memory_mb: int = 6144              # address-space limit of the kernel (TensorFlow needs >= 4096)
+    memory_mb: int = 6144              # address-space limit of the kernel (TensorFlow needs >= 4096); resident size on GPU
+    gpu_memory_mb: int = 4096          # GPU memory one kernel may take on a GPU runner (0: no cap; growth is on)
     cpu_seconds: int = 1800            # CPU time limit of the kernel process
     max_processes: int = 256           # process/thread limit (best effort; see sandbox.py)
     output_kb: int = 1024              # output kept per notebook; more is dropped and noted

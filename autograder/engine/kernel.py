@@ -116,7 +116,7 @@ class SandboxedKernel:
                                  startup_file=startup_file, disk_mb=self.limits.disk_mb)
         else:
             home, ipython, writable = str(self.workdir), str(rt / "ipython"), str(rt)
-        env = kernel_env(home=home, threads=self.threads, gpu=self.gpu, extra={
+        env = kernel_env(home=home, threads=self.threads, gpu=self.gpu, gpu_memory_mb=self.limits.gpu_memory_mb, extra={
             "IPYTHONDIR": ipython, "MPLCONFIGDIR": f"{writable}/.mpl",
             "JUPYTER_CONFIG_DIR": f"{writable}/.jupyter", "JUPYTER_DATA_DIR": f"{writable}/.jupyter",
             "JUPYTER_RUNTIME_DIR": f"{writable}/.jupyter"})
@@ -127,7 +127,7 @@ class SandboxedKernel:
         self.km = km
         try:
             with open(rt / "kernel.log", "ab") as log:
-                km.start_kernel(env=env, cwd=str(self.workdir), preexec_fn=make_preexec(self.limits),
+                km.start_kernel(env=env, cwd=str(self.workdir), preexec_fn=make_preexec(self.limits, gpu=self.gpu),
                                 stdout=log, stderr=log)
             kc = km.blocking_client()
             kc.start_channels()
@@ -144,7 +144,9 @@ class SandboxedKernel:
             raise SandboxError(f"the student kernel did not start ({self.plan.mode} mode): {e}",
                                hint="check that ipykernel is installed in the venv and bwrap works") from None
         self.start_seconds = time.monotonic() - t0
-        self._watchdog = _ProcessWatchdog(_kernel_pid(km), limit=int(self.limits.max_processes))
+        # on a GPU runner RLIMIT_AS is off (sandbox.make_preexec): the watchdog holds the resident size instead
+        self._watchdog = _ProcessWatchdog(_kernel_pid(km), limit=int(self.limits.max_processes),
+                                          rss_mb=int(self.limits.memory_mb) if self.gpu else None)
 
     def shutdown(self) -> None:
         """Stop the kernel immediately and remove its runtime dir (the working dir is kept)."""
@@ -332,6 +334,40 @@ def _kernel_pid(km) -> int | None:
     return getattr(process, "pid", None)
 
 
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and every process below it, from /proc."""
+    found, stack = [], [pid]
+    while stack:
+        parent = stack.pop()
+        found.append(parent)
+        try:
+            threads = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                with open(f"/proc/{parent}/task/{tid}/children") as fh:
+                    stack.extend(int(k) for k in fh.read().split())
+            except OSError:
+                continue
+    return found
+
+
+def resident_mb(pids) -> float:
+    """Summed resident size (VmRSS) of ``pids`` in MiB; processes that are gone count 0."""
+    total_kb = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmRSS:"):
+                        total_kb += int(line.split()[1])
+                        break
+        except (OSError, ValueError, IndexError):
+            continue
+    return total_kb / 1024
+
+
 def count_processes(pid: int, *, limit: int) -> int:
     """Processes (not threads) below ``pid``, from /proc; counting stops once past ``limit``."""
     seen, stack = 0, [pid]
@@ -355,7 +391,8 @@ def count_processes(pid: int, *, limit: int) -> int:
 
 
 class _ProcessWatchdog:
-    """Kills the kernel's whole process tree when it runs more than ``limit`` processes (a fork bomb).
+    """Kills the kernel's whole process tree when it runs more than ``limit`` processes (a fork bomb), or, when
+    ``rss_mb`` is given (GPU runners, where RLIMIT_AS is off), when the tree's resident size passes it.
 
     RLIMIT_NPROC cannot do it when grading runs as root, and limits per process (memory, CPU) do not add up
     over thousands of forks; the pid namespace alone does not cap their number. A thread polls /proc every
@@ -364,8 +401,8 @@ class _ProcessWatchdog:
 
     INTERVAL = 0.25
 
-    def __init__(self, pid: int | None, *, limit: int):
-        self.pid, self.limit, self.fired = pid, limit, False
+    def __init__(self, pid: int | None, *, limit: int, rss_mb: int | None = None):
+        self.pid, self.limit, self.fired, self.rss_mb, self.memory_fired = pid, limit, False, rss_mb, False
         self._stop = threading.Event()
         self._thread = None
         if pid is not None and os.path.isdir(f"/proc/{pid}/task"):
@@ -374,8 +411,10 @@ class _ProcessWatchdog:
 
     def _watch(self) -> None:
         while not self._stop.wait(self.INTERVAL):
-            if count_processes(self.pid, limit=self.limit) > self.limit:
-                self.fired = True
+            over_memory = self.rss_mb is not None and resident_mb(tree_pids(self.pid)) > self.rss_mb
+            if over_memory or count_processes(self.pid, limit=self.limit) > self.limit:
+                self.memory_fired = over_memory
+                self.fired = not over_memory
                 try:        # the kernel leads its own process group (new session): its forks go with it
                     if os.getpgid(self.pid) == self.pid:
                         os.killpg(self.pid, signal.SIGKILL)

@@ -19,6 +19,7 @@ import functools
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -189,8 +190,21 @@ def bwrap_argv(*, workdir: Path, runtime_dir: Path, command: list[str], socket_d
     return argv + list(command)
 
 
-def kernel_env(*, home: str, threads: int = 1, gpu: bool = False, extra: dict | None = None) -> dict[str, str]:
-    """A clean environment for the kernel (no proxies, no inherited secrets)."""
+def visible_gpu(inherited: str | None) -> str:
+    """The one GPU a kernel sees on a GPU runner: the first of the worker's ``CUDA_VISIBLE_DEVICES`` (a worker
+    per GPU is pinned with it, docs/CLUSTER.md), else device 0."""
+    first = (inherited or "").split(",")[0].strip()
+    return first if first and first != "-1" else "0"
+
+
+def kernel_env(*, home: str, threads: int = 1, gpu: bool = False, gpu_memory_mb: int = 0,
+               extra: dict | None = None) -> dict[str, str]:
+    """A clean environment for the kernel (no proxies, no inherited secrets).
+
+    Without a GPU the kernel sees none (``CUDA_VISIBLE_DEVICES`` empty). On a GPU runner it sees exactly one
+    (``visible_gpu``), TensorFlow grows its memory as needed instead of taking the card, and
+    ``AUTOGRADER_GPU_MEMORY_MB`` (when ``gpu_memory_mb``) caps what it may take (applied by the kernel's startup
+    file when TensorFlow is imported)."""
     env = {
         "PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
         "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1", "PYTHONNOUSERSITE": "1",
@@ -202,22 +216,53 @@ def kernel_env(*, home: str, threads: int = 1, gpu: bool = False, extra: dict | 
     }
     if not gpu:
         env["CUDA_VISIBLE_DEVICES"] = ""
+    else:
+        env["CUDA_VISIBLE_DEVICES"] = visible_gpu(os.environ.get("CUDA_VISIBLE_DEVICES"))
+        env["TF_FORCE_GPU_ALLOW_GROWTH"] = "true"
+        if gpu_memory_mb:
+            env["AUTOGRADER_GPU_MEMORY_MB"] = str(int(gpu_memory_mb))
     env.update(extra or {})
     return env
 
 
-def make_preexec(limits: Limits, *, max_file_mb: int | None = None):
+_PR_SET_PDEATHSIG = 1
+
+
+def _libc():
+    try:
+        import ctypes
+        return ctypes.CDLL(None, use_errno=True)
+    except (OSError, AttributeError):
+        return None
+
+
+def make_preexec(limits: Limits, *, max_file_mb: int | None = None, gpu: bool = False):
     """A ``preexec_fn`` that applies the kernel's resource limits in the child before exec; no file it
-    writes may grow past ``max_file_mb`` (default: ``limits.disk_mb``)."""
+    writes may grow past ``max_file_mb`` (default: ``limits.disk_mb``).
+
+    The child also gets SIGKILL when the grader thread that started it dies (``PR_SET_PDEATHSIG``; bwrap adds its
+    own ``--die-with-parent`` and its pid namespace takes the kernel's children along): a killed grader (a pool or
+    Dask worker) leaves no kernel behind. On a GPU runner the address-space limit is not set: the CUDA driver maps
+    tens of GiB of virtual address space at start (unified addressing), so ``RLIMIT_AS`` at ``memory_mb`` makes
+    TensorFlow fail to find the GPU; the grader's process watchdog holds the kernel's resident size at
+    ``memory_mb`` instead (``kernel._ProcessWatchdog``)."""
     mem = int(limits.memory_mb) * 2**20
     cpu = int(limits.cpu_seconds)
     nproc = int(limits.max_processes)
     fsize = int(max_file_mb if max_file_mb is not None else limits.disk_mb) * 2**20
+    libc = _libc()
+    grader = os.getpid()
+    caps = [(resource.RLIMIT_CPU, cpu), (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0),
+            (resource.RLIMIT_NPROC, nproc)]
+    if not gpu:
+        caps.insert(0, (resource.RLIMIT_AS, mem))
 
     def preexec():  # runs in the forked child: only async-signal-safe-ish calls
-        for res, value in ((resource.RLIMIT_AS, mem), (resource.RLIMIT_CPU, cpu),
-                           (resource.RLIMIT_FSIZE, fsize), (resource.RLIMIT_CORE, 0),
-                           (resource.RLIMIT_NPROC, nproc)):
+        if libc is not None:
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+            if os.getppid() != grader:      # the grader died before prctl took effect
+                os._exit(1)
+        for res, value in caps:
             try:
                 resource.setrlimit(res, (value, value))
             except (ValueError, OSError):

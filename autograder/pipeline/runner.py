@@ -1,26 +1,29 @@
-"""The local runner: grade many submissions on a process pool, resumable, with progress.
+"""The runner: grade many submissions on the local process pool or a Dask cluster, resumable, with progress.
 
-Results are stored as they arrive (atomic `result.json` per submission, then the gradebook), so a
-killed run loses at most the submissions in flight, and a re-run skips what is already graded for the
-same submission file (same SHA-256) unless forced.
+One driver for both: ``find_jobs`` (what needs grading), ``run_jobs`` (the local pool, or ``scheduler=`` a Dask
+scheduler through ``dask_runner``), ``store`` (what came back). Jobs (``job.GradeJob``) carry the assignment bundle
+and the submission; they return the result record and the executed notebook and write nothing to the course.
+Results are stored as they arrive (the executed notebook and `result.json` atomically, then the gradebook), so a
+killed run loses at most the submissions in flight, and a re-run skips what is already graded for the same
+submission file (same SHA-256) unless forced.
 """
 from __future__ import annotations
 
 import multiprocessing
 import sys
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 
+from autograder.core.atomic import write_text_atomic
 from autograder.core.manifest import load_manifest
 from autograder.core.results import FAILED, GRADED, VERDICTS, SubmissionResult, load_result, save_result
 from autograder.core.scores import format_points
 from autograder.core.settings import GradeSettings
-from autograder.pipeline.job import file_sha256, grade_submission
+from autograder.pipeline.bundle import build_bundle
+from autograder.pipeline.job import GradedSubmission, GradeJob, file_sha256, run_grade_job
 
 
 @dataclass
@@ -33,31 +36,22 @@ class GradeSummary:
     seconds: float = 0.0
     sandbox: str = ""                                        # the mode the kernels run in: "bwrap" | "none"
     sandbox_warning: str | None = None                       # said once on the console when unsandboxed
+    scheduler: str = ""                                      # the Dask scheduler that graded ("" = local pool)
 
 
-@dataclass(frozen=True)
-class Job:
-    student_id: str
-    assignment: str
-    notebook: Path
+Job = GradeJob          # the runner's job (older name)
 
 
-def run_job(job: Job, settings: GradeSettings) -> SubmissionResult:
-    """Pool entry point: a job that fails in an unexpected way still yields a result."""
-    try:
-        return grade_submission(assignment=job.assignment, notebook_path=job.notebook, settings=settings,
-                                student_id=job.student_id)
-    except Exception as e:  # noqa: BLE001 - the batch must go on; the reason is kept in the result
-        manifest = load_manifest(settings.course.manifest(job.assignment))
-        detail = traceback.format_exception_only(type(e), e)[-1].strip()
-        return SubmissionResult.failed(student_id=job.student_id, assignment=job.assignment,
-                                       error=f"internal grading error: {detail}", tasks=manifest.tasks)
+def run_job(job: GradeJob, settings: GradeSettings) -> SubmissionResult:
+    """Pool entry point returning only the result record (the executed notebook is dropped)."""
+    return run_grade_job(job, settings).result
 
 
 def find_jobs(*, settings: GradeSettings, assignment: str, student_ids=None, force=False):
     """(jobs to run, student ids skipped because already graded for the same file)."""
     course = settings.course
     manifest = load_manifest(course.manifest(assignment))
+    bundle = None
     wanted = set(student_ids) if student_ids else None
     jobs, skipped = [], []
     for sid in course.submitted_students(assignment):
@@ -74,12 +68,13 @@ def find_jobs(*, settings: GradeSettings, assignment: str, student_ids=None, for
             if old is not None and old.status in VERDICTS and old.submission_sha256 == file_sha256(nb):
                 skipped.append(sid)
                 continue
-        jobs.append(Job(student_id=sid, assignment=assignment, notebook=nb))
+        bundle = bundle or build_bundle(course, assignment, manifest)     # once per batch, only when needed
+        jobs.append(GradeJob(student_id=sid, assignment=assignment, notebook=nb, bundle=bundle))
     return jobs, skipped
 
 
-def store(settings: GradeSettings, result: SubmissionResult) -> bool:
-    """Persist one result: result.json first (the source of truth), then the gradebook.
+def store(settings: GradeSettings, result: SubmissionResult, notebook: str | None = None) -> bool:
+    """Persist one result: the executed notebook and result.json (the source of truth), then the gradebook.
 
     A FAILED result (the grader's fault) never replaces an earlier verdict; returns whether it was stored."""
     from autograder.pipeline.gradebook import record_result
@@ -89,6 +84,9 @@ def store(settings: GradeSettings, result: SubmissionResult) -> bool:
         old = load_result(path)
         if old is not None and old.status in VERDICTS:
             return False
+    if notebook is not None and settings.save_notebook:
+        name = load_manifest(course.manifest(result.assignment)).notebook
+        write_text_atomic(course.autograded(result.student_id, result.assignment) / name, notebook)
     save_result(path, result)
     record_result(course=course, result=result)
     return True
@@ -99,37 +97,71 @@ def _warn_console(text: str) -> None:
 
 
 def grade_assignment(*, settings: GradeSettings, assignment: str, student_ids=None, workers: int = 1,
-                     force: bool = False, progress: bool = True,
+                     force: bool = False, progress: bool = True, scheduler=None,
                      warn: Callable[[str], None] = _warn_console) -> GradeSummary:
     """Grade every collected submission of `assignment`; returns what was graded and skipped.
 
-    The sandbox is resolved once, before any job: mode "require" without a usable bubblewrap raises
-    ``SandboxError`` (nothing is graded); grading without one is said once through ``warn`` (the console)."""
+    ``scheduler`` (a Dask scheduler address, or a ``distributed.Client``) grades on that cluster instead of the
+    local pool of ``workers`` processes; the same jobs, results and storage either way. The sandbox is resolved
+    once, before any job: mode "require" without a usable bubblewrap raises ``SandboxError`` (nothing is graded);
+    grading without one is said once through ``warn`` (the console). On a cluster each worker runs its own
+    kernels: the sandbox check here is the driver's; a worker without bubblewrap grades with resource limits only
+    (the result's ``sandbox`` says so)."""
     from autograder.engine.sandbox import plan_sandbox, unsandboxed_warning
     start = time.perf_counter()
     jobs, skipped = find_jobs(settings=settings, assignment=assignment, student_ids=student_ids, force=force)
     summary = GradeSummary(assignment=assignment, skipped=skipped)
-    if jobs:
-        plan = plan_sandbox(sandbox=settings.sandbox)
-        summary.sandbox = plan.mode
-        summary.sandbox_warning = unsandboxed_warning(plan, requested=settings.sandbox)
-        if summary.sandbox_warning:
-            warn(summary.sandbox_warning)
-    run_jobs(jobs, settings=settings, fn=run_job, workers=workers, progress=progress, desc=f"grading {assignment}",
-             on_result=lambda result, bar: _finish(settings, summary, result, bar))
+    client = None
+    try:
+        if jobs:
+            plan = plan_sandbox(sandbox=settings.sandbox)
+            summary.sandbox = plan.mode
+            summary.sandbox_warning = unsandboxed_warning(plan, requested=settings.sandbox)
+            if summary.sandbox_warning:
+                warn(summary.sandbox_warning)
+            if scheduler:
+                from autograder.pipeline import dask_runner
+                client = scheduler if not isinstance(scheduler, str) else dask_runner.connect(scheduler)
+                summary.scheduler = client.scheduler.address
+                jobs = _plan_gpu(jobs, gpu_workers=bool(dask_runner.workers_with(client, "GPU")), warn=warn)
+        run_jobs(jobs, settings=settings, fn=run_grade_job, workers=workers, progress=progress,
+                 desc=f"grading {assignment}", scheduler=client, warn=warn,
+                 on_result=lambda result, bar: _finish(settings, summary, result, bar))
+    finally:
+        if client is not None and client is not scheduler:
+            client.close(timeout=5)
     summary.seconds = time.perf_counter() - start
     return summary
 
 
-def run_jobs(jobs, *, settings, fn, on_result, workers: int = 1, progress: bool = True, desc: str = "grading") -> None:
-    """Run ``fn(job, settings)`` for every job, one at a time or on a process pool, with a progress bar.
+def _plan_gpu(jobs, *, gpu_workers: bool, warn) -> list:
+    """On a cluster: jobs whose assignment has GPU-marked tests ask for a GPU (and run the GPU variants) when a
+    worker offers one; without any, they run their CPU twins anywhere (said once)."""
+    gpu_jobs = [j for j in jobs if j.bundle is not None and j.bundle.gpu]
+    if gpu_jobs and not gpu_workers:
+        warn(f"note: {len(gpu_jobs)} job(s) have GPU-marked tests but no Dask worker offers a GPU resource "
+             "(`dask worker ... --resources GPU=1`): they run their CPU variants")
+    return [replace(j, gpu=bool(gpu_workers and j.bundle is not None and j.bundle.gpu)) for j in jobs]
+
+
+def run_jobs(jobs, *, settings, fn, on_result, workers: int = 1, progress: bool = True, desc: str = "grading",
+             scheduler=None, warn: Callable[[str], None] = _warn_console, failed=None) -> None:
+    """Run ``fn(job, settings)`` for every job, one at a time, on a process pool, or on a Dask cluster, with a
+    progress bar.
 
     ``fn`` must be a top-level (picklable) function that always returns a result; ``on_result(result, bar)`` runs in
     this process as each result arrives (it stores it and updates the bar). A crashed worker process costs only the
-    job it was running (see ``_run_pool``). Other drivers (the nbgrader drop-in) run their own jobs through this."""
+    job it was running (see ``_run_pool``). ``scheduler`` (a Dask scheduler address or ``distributed.Client``) runs
+    the jobs there instead (``dask_runner.run_on_dask``; ``job.resources`` become task resources, a job that never
+    finishes becomes ``failed(job, settings, error)``, by default a FAILED SubmissionResult). Other drivers (the
+    nbgrader drop-in) run their own jobs through this."""
     bar = _progress(total=len(jobs), enabled=progress, desc=desc)
     try:
-        if workers <= 1 or len(jobs) <= 1:
+        if scheduler and jobs:
+            from autograder.pipeline import dask_runner
+            dask_runner.run_on_dask(jobs, settings=settings, fn=fn, on_result=on_result, scheduler=scheduler, bar=bar,
+                                    warn=warn, **({"failed": failed} if failed is not None else {}))
+        elif workers <= 1 or len(jobs) <= 1:
             for job in jobs:
                 on_result(fn(job, settings), bar)
         else:
@@ -139,7 +171,10 @@ def run_jobs(jobs, *, settings, fn, on_result, workers: int = 1, progress: bool 
 
 
 def _finish(settings, summary, result, bar):
-    kept = store(settings, result)
+    notebook = None
+    if isinstance(result, GradedSubmission):
+        result, notebook = result.result, result.notebook
+    kept = store(settings, result, notebook)
     summary.graded.append(result)
     if result.status != GRADED:
         summary.errors.append(result.student_id)

@@ -31,8 +31,8 @@ def two_submissions(tmp_path, monkeypatch):
     def fake_job(job, settings):
         ran.append(job.student_id)
         return _result(job.student_id, "none")
-    monkeypatch.setattr(runner, "run_job", fake_job)
-    monkeypatch.setattr(runner, "store", lambda settings, result: save_result(
+    monkeypatch.setattr(runner, "run_grade_job", fake_job)
+    monkeypatch.setattr(runner, "store", lambda settings, result, notebook=None: save_result(
         settings.course.result_file(result.student_id, result.assignment), result) or True)
     return settings, ran
 
@@ -67,7 +67,7 @@ def test_require_refuses_before_any_submission_runs(two_submissions, no_bwrap):
 def test_a_sandboxed_run_says_nothing_and_the_summary_says_bwrap(two_submissions, monkeypatch):
     settings, ran = two_submissions
     monkeypatch.setattr(sandbox, "_bwrap_flavour", lambda: ("--unshare-net",))
-    monkeypatch.setattr(runner, "run_job", lambda job, settings: _result(job.student_id, "bwrap"))
+    monkeypatch.setattr(runner, "run_grade_job", lambda job, settings: _result(job.student_id, "bwrap"))
     said = []
     summary = runner.grade_assignment(settings=settings, assignment=hc.ASSIGNMENT, progress=False,
                                       warn=said.append)

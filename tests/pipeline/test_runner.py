@@ -27,7 +27,7 @@ def settings(tmp_path):
 
 @pytest.mark.slow
 def test_a_dying_worker_fails_only_its_own_submission(settings, monkeypatch):
-    monkeypatch.setattr("autograder.pipeline.runner.store", lambda s, r: True)   # no gradebook here
+    monkeypatch.setattr("autograder.pipeline.runner.store", lambda s, r, nb=None: True)   # no gradebook here
     jobs = [Job(sid, "a1", Path("unused.ipynb")) for sid in ("s1", "bad", "s2", "s3")]
     summary = GradeSummary(assignment="a1")
     run_jobs(jobs, settings=settings, fn=crashing_jobs.crash_on_bad, workers=2, progress=False,

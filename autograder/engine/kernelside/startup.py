@@ -6,9 +6,13 @@
     it (and only endangers their own kernel).
 (2) ``exit()``/``quit()`` do not end the kernel: left in a notebook they would end it after that cell, and again
     after every re-run for the remaining tests (``sys.exit`` only raises SystemExit in IPython).
+(3) On a GPU runner (``AUTOGRADER_GPU_MEMORY_MB`` set by ``sandbox.kernel_env``), the kernel's one visible GPU is
+    capped at that many MiB the moment TensorFlow is first imported (a logical device with ``memory_limit``; memory
+    growth is on through ``TF_FORCE_GPU_ALLOW_GROWTH``), so one kernel cannot take a shared card's memory.
 Only the standard library (and IPython, which the kernel runs).
 """
 
+import os
 import sys
 
 LIMIT_NOTE = "\n[autograder: output limit reached; further output is discarded]\n"
@@ -40,7 +44,46 @@ def keep_kernel():
     sys.stderr.write(EXIT_NOTE)
 
 
+def cap_gpu_memory_on_import(megabytes):
+    """After ``import tensorflow`` completes, give every visible GPU a logical device of ``megabytes`` MiB."""
+    import importlib.abc
+    import importlib.machinery
+
+    def apply(module):
+        try:
+            config = module.config
+            for gpu in config.list_physical_devices("GPU"):
+                config.set_logical_device_configuration(
+                    gpu, [config.LogicalDeviceConfiguration(memory_limit=int(megabytes))])
+        except Exception:
+            pass
+
+    class Finder(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name != "tensorflow":
+                return None
+            sys.meta_path.remove(self)              # once; the real finders locate tensorflow
+            spec = importlib.machinery.PathFinder.find_spec(name, path)
+            if spec is None or spec.loader is None:
+                return spec
+            exec_module = spec.loader.exec_module
+
+            def exec_and_cap(module):
+                exec_module(module)
+                apply(module)
+            spec.loader.exec_module = exec_and_cap
+            return spec
+
+    sys.meta_path.insert(0, Finder())
+
+
 def install(limit, shell=None):
+    megabytes = os.environ.get("AUTOGRADER_GPU_MEMORY_MB", "")
+    if megabytes.isdigit() and int(megabytes) > 0:
+        try:
+            cap_gpu_memory_on_import(int(megabytes))
+        except Exception:
+            pass
     for stream in (sys.stdout, sys.stderr):
         try:
             cap_output(stream, limit)
