@@ -58,7 +58,7 @@ def cmd_grade(args) -> int:
                              seed=config.seed, threads=config.threads)
     summary = grade_assignment(settings=settings, assignment=args.assignment, student_ids=args.student or None,
                                workers=args.workers or default_workers(config), force=args.force,
-                               progress=not args.quiet)
+                               progress=not args.quiet, scheduler=args.scheduler or config.scheduler)
     print(render_summary(course=course, assignment=args.assignment, summary=summary))
     return 0
 
@@ -131,6 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="auto (default): bubblewrap when available, else resource limits only (warned once); "
                         "require: refuse to grade without bubblewrap; none: resource limits only")
     p.add_argument("--gpu", action="store_true", help="this runner has a GPU: run the GPU variants of tests")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", default=None,
+                   help="grade on this Dask scheduler's workers instead of the local pool (default: `scheduler:` in "
+                        "autograder.yaml, else the local pool); GPU-marked jobs go to workers started with "
+                        "--resources GPU=1; see docs/CLUSTER.md")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--nbgrader", action="store_true",
                    help="a plain nbgrader course (nbgrader_config.py, source/, submitted/, gradebook.db): grade it "

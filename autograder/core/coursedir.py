@@ -35,6 +35,7 @@ class CourseDirectory:
     root: Path
     source_root: Path | None = None             # the course's assignments folder (autograder.yaml `assignments`)
     reference_root: Path | None = None          # reference modules (autograder.yaml `reference_solutions`)
+    db: str | None = None                       # gradebook SQLAlchemy URL (autograder.yaml `db_url`); None: SQLite
 
     def __post_init__(self):
         object.__setattr__(self, "root", Path(self.root).resolve())
@@ -72,7 +73,8 @@ class CourseDirectory:
 
     @property
     def db_url(self) -> str:
-        return f"sqlite:///{self.gradebook}"
+        """The gradebook's SQLAlchemy URL: `db_url` of autograder.yaml (e.g. PostgreSQL), else COURSE/gradebook.db."""
+        return self.db or f"sqlite:///{self.gradebook}"
 
     @property
     def nbgrader_config(self) -> Path:

@@ -10,6 +10,8 @@ Example `autograder.yaml` (every key optional)::
     workers: 2                                 # default: number of cores
     gpu: false                                 # this runner has a GPU (run @gpu tests instead of @cpu_only)
     seed: 3121                                 # seed for generated test inputs
+    scheduler: tcp://10.0.0.5:8786             # grade on this Dask scheduler (default: the local pool)
+    db_url: postgresql+psycopg://ta@db/int3121  # the gradebook (any SQLAlchemy URL; default COURSE/gradebook.db)
 """
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ class CourseConfig:
     gpu: bool = False                                           # GPU runner: gpu tests replace cpu_only twins
     seed: int = 3121                                            # base seed for generated test inputs
     threads: int = 1                                            # intra-op threads per kernel
+    scheduler: str | None = None                                # Dask scheduler address; None = local pool
+    db_url: str | None = None                                   # gradebook SQLAlchemy URL; None = SQLite in COURSE
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,10 @@ def load_course_config(course_root: Path | str) -> CourseConfig:
         if data.get(key) is not None:
             p = Path(str(data[key])).expanduser()
             data[key] = p if p.is_absolute() else (root / p)
+    for key in ("scheduler", "db_url"):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise ConfigError(f"{key} must be a text (an address or URL), got {data[key]!r}", file=str(path),
+                              where=key)
     if data.get("sandbox", "auto") not in SANDBOX_MODES:
         raise ConfigError(f"sandbox must be one of {', '.join(SANDBOX_MODES)}, got {data['sandbox']!r}",
                           file=str(path), where="sandbox")
@@ -77,7 +85,8 @@ def open_course(course_root: Path | str | None) -> tuple[CourseDirectory, Course
     """The course directory object and its configuration."""
     root = Path(course_root or ".")
     config = load_course_config(root)
-    course = CourseDirectory(root=root, source_root=config.assignments, reference_root=config.reference_solutions)
+    course = CourseDirectory(root=root, source_root=config.assignments, reference_root=config.reference_solutions,
+                             db=config.db_url)
     return course, config
 
 
