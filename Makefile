@@ -19,7 +19,7 @@ setup: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[tf,course,dev]'
+	$(BIN)/python -m pip install -q -e '.[tf,course,cluster,dev]'
 	@$(MAKE) --no-print-directory bubblewrap
 	touch $(STAMP)
 
