@@ -58,7 +58,7 @@ def closed_groups(conn, *, assessment: str) -> set[str]:
 # The statements of a vote, built once (a vote runs them thousands of times in a session; SQLAlchemy caches
 # their compiled form, and building them again per request was most of the cost of a vote).
 _A, _G, _R = sa.bindparam("a"), sa.bindparam("g"), sa.bindparam("r")
-_LIVE = audience_t.c.origin != IMPORTED
+_LIVE = audience_t.c.origin != sa.literal_column(f"'{IMPORTED}'")   # a literal, so the partial index applies
 _CLOSED = sa.select(live_voting_t.c.closed_at).where(live_voting_t.c.assessment == _A,
                                                      live_voting_t.c.group_name == _G)
 _LAST_ROW = sa.select(sa.func.max(audience_t.c.source_row)).where(audience_t.c.assessment == _A, _LIVE)
