@@ -142,7 +142,7 @@ def cmd_serve(args) -> int:
         from autograder.core.errors import InputError
         raise InputError("no roster: voters' student IDs are checked against it",
                          hint="pass --roster ROSTER.csv or set roster: in autograder.yaml")
-    serve(db_url=args.db or course.db_url, assessment=args.assessment, day=args.day, roster=roster,
+    serve(db_url=_db_url(args), assessment=args.assessment, day=args.day, roster=roster,
           rubric=args.rubric, groups=tuple(args.group or ()), host=args.host, port=args.port, ta_code=args.ta_code,
           lecturer_code=args.lecturer_code, public_url=args.public_url)
     return 0
