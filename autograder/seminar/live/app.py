@@ -120,6 +120,9 @@ class LiveApp:
         if session is None:
             session, new = self.session(request)
         group = self.day.group_of(request.path_params["group"])
+        if self.day.audience is None:
+            raise EntryRefused(f"rubric {self.day.rubric.name!r} has no audience vote", kind="no_audience",
+                               status=404)
         if stored_vote is not None:                        # just stored (voting was open): nothing to read again
             closed, mine = False, stored_vote
         else:

@@ -5,7 +5,8 @@ Rules (a refused entry raises `EntryRefused` and stores nothing):
 
   * a voter identifies with a student ID on the roster (cleaned like every other ID: `1.6022417E7`, an
     e-mail); an unknown ID is answered with the closest roster ID (`registration.closest_id`);
-  * a vote is a score in [0, max_points] of the rubric's audience criterion and a comment of at most
+  * a vote is a score in [0, max_points] of the rubric's audience criterion (a rubric without one, as the
+    final project's, gets rubric pages only) and a comment of at most
     `MAX_COMMENT` characters, for a group presenting that day whose voting is open; members of the group
     cannot vote for it; a second vote replaces the first (one row per rater and group, `storage.save_vote`);
   * a rubric entry is one rater's row, as on a score sheet: per criterion a level (its points, or points typed
@@ -119,14 +120,11 @@ class LiveDay:
     """The day's groups, roster and rubric over one database engine; writes are serialised by one lock."""
 
     def __init__(self, *, engine, rubric: Rubric, roster: Roster, day: str, group_names: tuple[str, ...] = ()):
-        if rubric.audience_criterion is None:
-            raise InputError(f"rubric {rubric.name!r} has no criterion with source: audience",
-                             hint="the vote page needs one; see rubrics/README.md")
         parsed = parse_day(day)
         self.engine, self.rubric, self.roster = engine, rubric, roster
         self.day = parsed.isoformat() if parsed else day              # stored in origin/source as YYYY-MM-DD
         self.assessment = rubric.assessment
-        self.audience = rubric.audience_criterion
+        self.audience = rubric.audience_criterion          # None: rubric pages only (e.g. the final project)
         self._lock = threading.Lock()
         with engine.connect() as conn:
             self.all_groups = load_groups(conn, assessment=self.assessment)
@@ -188,6 +186,8 @@ class LiveDay:
         """Store the rater's vote and return it (`replaced`: it replaced an earlier one). EntryRefused says why
         not."""
         group = self.group_of(group_slug)
+        if self.audience is None:
+            raise EntryRefused(f"rubric {self.rubric.name!r} has no audience vote", kind="no_audience", status=404)
         if rater not in self.roster.students:
             raise EntryRefused(f"{rater} is not on the class list", kind="not_on_roster", status=403)
         if rater in group.members:

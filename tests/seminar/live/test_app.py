@@ -188,3 +188,42 @@ def test_redirect_targets_stay_on_our_pages(client, target):
     page = client.post("/rubric/login", data={"csrf": token, "code": TA_CODE, "name": "TA An", "next": target},
                        follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"] == "/"
+
+
+def test_final_project_rubric_pages_with_the_cap(groups_template, tmp_path, final_rubric):
+    """A rubric without an audience criterion (the final project) gets rubric pages only; a cap ticked by the
+    majority of the raters caps the total in the report."""
+    from autograder.core.roster import read_roster
+    from autograder.seminar.aggregate import load_results
+    from autograder.seminar.live.app import create_app
+    from autograder.seminar.live.day import LiveDay
+    from autograder.seminar.live.security import Signer
+    from autograder.seminar.live.server import background_server
+    from autograder.seminar.registration import import_groups
+    from autograder.seminar.store import open_db
+
+    from .conftest import LECTURER_CODE, SEMINAR_FILES
+    db_url = f"sqlite:///{tmp_path / 'final.db'}"
+    import_groups(db_url, registration=SEMINAR_FILES / "registration_clean.csv", roster=SEMINAR_FILES / "roster.csv",
+                  assessment="final_project")
+    with open_db(db_url) as engine:
+        live = LiveDay(engine=engine, rubric=final_rubric, roster=read_roster(SEMINAR_FILES / "roster.csv"),
+                       day="2019-10-23")
+        app = create_app(live, ta_code=TA_CODE, lecturer_code=LECTURER_CODE, base_url="http://x", signer=Signer())
+        with background_server(app) as server:
+            top = {c.id: c.levels[-1].name for c in final_rubric.rater_criteria}
+            for name, tick in (("TA An", True), ("TA Bình", True), ("Lecturer", False)):
+                with new_client(server) as ta:
+                    ta_login(ta, CNN, name)
+                    assert "total at most 6" in ta.get(f"/rubric/{CNN}").text
+                    assert "Saved." in rate(ta, CNN, name, top, caps=("comparative_only",) if tick else ()).text
+            with new_client(server) as phone:
+                assert phone.get(f"/vote/{CNN}").status_code == 404
+                assert "has no audience vote" in unescape(phone.get("/").text)
+                with new_client(server) as lecturer:
+                    lecturer_login(lecturer)
+                    assert lecturer.get("/lecturer").status_code == 200
+    res = load_results(db_url, assessment="final_project")
+    g = next(x for x in res.groups if x.group.name == "CNN Tricks")
+    assert [(c.cap.id, c.ticks, c.raters, c.applied) for c in g.caps] == [("comparative_only", 2, 3, True)]
+    assert g.raw_total > 6 and g.total == 6.0

@@ -16,12 +16,14 @@ def test_unknown_day_lists_the_stored_dates(groups_db, capsys):
             "(pick another --day, or name groups with --group)") in capsys.readouterr().out
 
 
-def test_no_rubric_stored_and_a_rubric_without_audience(groups_db, capsys):
+def test_no_rubric_stored_and_no_groups_for_the_assessment(groups_db, capsys):
     assert serve(groups_db, "--day", "2019-10-23") == 2
     assert "no rubric is stored for 'midterm' (pass --rubric rubrics/FILE.yaml)" in capsys.readouterr().out
     assert serve(groups_db, "--day", "2019-10-23", "--assessment", "final_project",
-                 "--rubric", str(RUBRICS / "final_project.yaml")) == 2
-    assert "has no criterion with source: audience" in capsys.readouterr().out
+                 "--rubric", str(RUBRICS / "final_project.yaml")) == 2      # groups stored for the mid-term only
+    assert "no stored group presents on 2019-10-23; presentation dates stored: none" in capsys.readouterr().out
+    assert serve(groups_db, "--day", "2019-10-23", "--rubric", str(RUBRICS / "final_project.yaml")) == 2
+    assert "the rubric is for 'final_project', not 'midterm'" in capsys.readouterr().out
 
 
 def test_no_roster(groups_db, tmp_path, capsys):
