@@ -34,6 +34,8 @@ GUARD_SOURCE = (Path(__file__).parent / "kernelside" / "guard.py").read_text(enc
 MODULE = "_autograder_nbgrader_guard"
 STEP_TIMEOUT = 10.0
 INTEGRITY_ENAME = "AutograderIntegrityError"
+# what nbgrader autograde sets for the kernel (notebooks test it to skip slow cells while grading)
+KERNEL_ENVIRON = {"NBGRADER_EXECUTION": "autograde"}
 
 
 def is_code_grade_cell(cell) -> bool:
@@ -45,7 +47,7 @@ def guard_code(nonce: str, *, first: bool) -> str:
     """One expression: (re)builds the guard module from its source when needed, then calls ``main``."""
     build = f"exec(compile({GUARD_SOURCE!r}, '<autograder-guard>', 'exec'), m.__dict__)"
     module = f"__import__('sys').modules.setdefault({MODULE!r}, __import__('types').ModuleType({MODULE!r}))"
-    return f"(lambda m: ({build} if {first!r} or not hasattr(m, 'main') else None, m.main({nonce!r}, {first!r})))({module})"
+    return f"(lambda m: ({build} if {first!r} or not hasattr(m, 'main') else None, m.main({nonce!r}, {first!r}, {KERNEL_ENVIRON!r})))({module})"
 
 
 def error_output(ename: str, evalue: str, traceback: list[str] | None = None):

@@ -89,7 +89,8 @@ def _run_notebook(name: str, text: str, workdir: Path, settings: NbgraderSetting
                                   own_output_budget=is_code_grade_cell)
     finally:
         kernel.shutdown()
-    notes = [(_cell_of(note), note) for note in report.notes]
+    # "cell N raised ..." is in the executed notebook already (the traceback nbgrader's feedback shows)
+    notes = [(_cell_of(note), note) for note in report.notes if not re.match(r"cell \d+ raised ", note)]
     notes += [(index, f"cell {index}: {text}") for index, text in guard.notes]
     notes += sandbox_notes(report.notebook) if run.sandbox == "bwrap" else []
     return NotebookRun(name=name, notebook=nbformat.writes(report.notebook), notes=notes,

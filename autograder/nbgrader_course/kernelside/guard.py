@@ -103,9 +103,12 @@ _MISSING = object()
 _PER_EXECUTION = ("input", "raw_input", "_", "__", "___")
 
 
-def main(nonce, first):
-    """Entry point of one grader call: prints ``nonce`` + JSON (what was restored) on the real stdout."""
+def main(nonce, first, environ=None):
+    """Entry point of one grader call: prints ``nonce`` + JSON (what was restored) on the real stdout. The first
+    call in a kernel also sets ``environ`` (what nbgrader sets while it autogrades: NBGRADER_EXECUTION)."""
     if first:
+        import os
+        os.environ.update(environ or {})
         snapshot()
         changed = []
     else:
