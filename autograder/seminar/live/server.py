@@ -53,6 +53,19 @@ def sqlite_for_live(engine: sa.Engine) -> None:
         cur.close()
 
 
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound socket for the server, or InputError saying why not (the port taken, an address not ours)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as e:
+        sock.close()
+        raise InputError(f"cannot listen on {host}:{port}: {e.strerror}",
+                         hint="another program uses the port? pick another --port, e.g. --port 8080") from None
+    return sock
+
+
 @contextmanager
 def live_day(*, db_url: str, assessment: str, day: str, roster: Path | str, rubric: Path | str | None = None,
              groups: tuple[str, ...] = ()):
@@ -79,7 +92,7 @@ def serve(*, db_url: str, assessment: str, day: str, roster: Path | str, rubric:
     """Run the app until Ctrl+C. Prints the address, the codes and the groups."""
     import uvicorn
     with live_day(db_url=db_url, assessment=assessment, day=day, roster=roster, rubric=rubric,
-                  groups=groups) as live:
+                  groups=groups) as live, listening_socket(host, port) as sock:
         base = public_url or f"http://{lan_address() if host in ('0.0.0.0', '') else host}:{port}"
         info = ServeInfo(base_url=base, ta_code=ta_code or new_code(), lecturer_code=lecturer_code or new_code(8),
                          groups=tuple(live.groups))
@@ -89,16 +102,14 @@ def serve(*, db_url: str, assessment: str, day: str, roster: Path | str, rubric:
         echo(f"  lecturer (results, close voting): {base}/lecturer   code: {info.lecturer_code}")
         echo(f"  TA rubric pages: {base}/rubric/<group> (links on the lecturer page)   TA code: {info.ta_code}")
         echo("  Ctrl+C stops the server; votes and scores are already in the gradebook.")
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, backlog=512)).run(sockets=[sock])
 
 
 @contextmanager
 def background_server(app, *, host: str = "127.0.0.1", port: int = 0):
     """Run `app` under uvicorn in a thread (tests, the load benchmark); yields its base URL, stops on exit."""
     import uvicorn
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
+    sock = listening_socket(host, port)
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
                                            backlog=512, timeout_keep_alive=30))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)

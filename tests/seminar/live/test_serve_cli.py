@@ -35,3 +35,14 @@ def test_unknown_group_named(groups_db, capsys):
     assert serve(groups_db, "--day", "2019-10-23", "--group", "Nope", "--rubric",
                  str(RUBRICS / "midterm_seminar.yaml")) == 2
     assert "unknown group(s): Nope" in capsys.readouterr().out
+
+
+def test_port_in_use(groups_db, capsys):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve(groups_db, "--day", "2019-10-23", "--rubric", str(RUBRICS / "midterm_seminar.yaml"),
+                     "--host", "127.0.0.1", "--port", str(port)) == 2
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in capsys.readouterr().out
