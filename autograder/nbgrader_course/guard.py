@@ -11,10 +11,11 @@ kernel and can change those outputs. The grader therefore:
   has none (nbgrader's ``Execute.on_cell_executed`` does the same), and for a grade cell it comes first, so a
   forged ``execute_result`` cannot outrank it; an ``execute_result`` on a grade cell whose last statement is no
   expression cannot be the cell's own value and is dropped;
-* after each grade cell runs a canary: the same cell with a failing ``raise AssertionError(nonce)`` put in
-  front. The kernel must report that failure (reply and error output, with the nonce). If it does not, the
-  kernel's error reporting is compromised in a way the guard could not undo and the grade cell scores 0, with
-  an ``AutograderIntegrityError`` output that says why (the same goes when the guard itself cannot run).
+* after each grade cell runs a canary: the same cell with a failing line (``assert False, nonce`` or another
+  of ``CANARY_LINES``) put in front. The kernel must report that failure (reply and error output, with the
+  nonce). If it does not, the kernel's error reporting is compromised in a way the guard could not undo and
+  the grade cell scores 0, with an ``AutograderIntegrityError`` output that says why (the same goes when the
+  guard itself cannot run).
 
 A kernel that stops or a cell that times out gets an error output too (nbgrader fails the whole submission when a
 kernel dies; here only the cells it costs).
@@ -34,6 +35,9 @@ GUARD_SOURCE = (Path(__file__).parent / "kernelside" / "guard.py").read_text(enc
 MODULE = "_autograder_nbgrader_guard"
 STEP_TIMEOUT = 10.0
 INTEGRITY_ENAME = "AutograderIntegrityError"
+# the canary's failing first line, one drawn each time (each raises AssertionError with the nonce in its message)
+CANARY_LINES = ("raise AssertionError({nonce!r})", "assert False, {nonce!r}", "assert {nonce!r} == '', {nonce!r}",
+                "assert not {nonce!r}, {nonce!r}")
 # what nbgrader autograde sets for the kernel (notebooks test it to skip slow cells while grading)
 KERNEL_ENVIRON = {"NBGRADER_EXECUTION": "autograde"}
 
@@ -150,7 +154,8 @@ class GradeCellGuard:
     def _canary(self, index: int, cell, reply: dict) -> None:
         nonce = secrets.token_hex(12)
         broken = str(reply.get("ename")) in ("SyntaxError", "IndentationError")
-        code = f"raise AssertionError({nonce!r})\n" + ("" if broken else cell.source)
+        first = secrets.choice(CANARY_LINES).format(nonce=nonce)      # not one fixed line to recognise
+        code = first + "\n" + ("" if broken else cell.source)
         outputs: list[dict] = []
 
         def sink(msg):

@@ -7,7 +7,13 @@ from nbgrader.utils import determine_grade
 from autograder.core.manifest import Limits
 from autograder.engine.execute import execute_notebook
 from autograder.engine.kernel import SandboxedKernel
-from autograder.nbgrader_course.guard import INTEGRITY_ENAME, GradeCellGuard, _ends_with_expression, guard_code
+from autograder.nbgrader_course.guard import (
+    CANARY_LINES,
+    INTEGRITY_ENAME,
+    GradeCellGuard,
+    _ends_with_expression,
+    guard_code,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +94,9 @@ def test_guard_code_is_one_expression_and_last_expression_rule():
     compile(guard_code("n:", first=True), "<guard>", "eval")
     assert _ends_with_expression("x = 1\nx") and not _ends_with_expression("assert True")
     assert _ends_with_expression("%time 1") and _ends_with_expression("def broken(:")   # unparseable: keep
+
+
+@pytest.mark.parametrize("line", CANARY_LINES)
+def test_every_canary_line_fails_with_the_nonce(line):
+    with pytest.raises(AssertionError, match="^0123abcd$"):
+        exec(line.format(nonce="0123abcd") + "\nx = 1", {})
