@@ -20,7 +20,7 @@ def test_resume_isolation_and_manual_grades(course):
     from nbgrader.api import Gradebook
 
     from autograder.pipeline.gradebook import quiet_sqlalchemy
-    students = ["bitdiddle", "hacker", "broken"]
+    students = ["bitdiddle", "locked-cell-changed", "broken"]        # 3 notebooks to run, one that cannot be
     broken = course / "submitted" / "broken" / "ps1"
     broken.mkdir(parents=True)
     (broken / "problem1.ipynb").write_text("{ this is not a notebook", encoding="utf-8")
@@ -39,13 +39,15 @@ def test_resume_isolation_and_manual_grades(course):
     again = _grade(course, student_ids=students, workers=1)
     assert sorted(again.skipped) == sorted(students) and not again.graded
 
-    path = course / "submitted" / "hacker" / "ps1" / "problem2.ipynb"
+    path = course / "submitted" / "locked-cell-changed" / "ps1" / "problem1.ipynb"
     nb = nbformat.read(str(path), as_version=4)
-    nb.cells[1].source = nb.cells[1].source.replace("tuple(res)", "res")
+    solution = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "cubes")
+    solution.source = solution.source.replace("range(1, n + 1)", "range(n)")     # now wrong
     nbformat.write(nb, str(path))
     third = _grade(course, student_ids=students, workers=1)
-    assert [s.student_id for s in third.graded] == ["hacker"] and sorted(third.skipped) == ["bitdiddle", "broken"]
-    assert third.graded[0].cells["problem2"]["correct_running_mean"] == 3
+    assert [s.student_id for s in third.graded] == ["locked-cell-changed"]
+    assert sorted(third.skipped) == ["bitdiddle", "broken"]
+    assert third.graded[0].cells["problem1"]["correct_cubes"] == 0 and by_id["locked-cell-changed"].score == 7
 
     forced = _grade(course, student_ids=["bitdiddle"], workers=1, force=True)
     assert [s.student_id for s in forced.graded] == ["bitdiddle"]
