@@ -109,52 +109,91 @@ def _comment_text(result: SubmissionResult, task) -> str:
     return "\n".join(f"- {m}" for m in messages) if messages else "All checks passed."
 
 
+# how often a gradebook write is retried when another grader's transaction got in its way (PostgreSQL serialization
+# or deadlock, a unique key two graders created at once; SQLite "database is locked")
+WRITE_ATTEMPTS = 6
+
+
 def record_result(*, course: CourseDirectory, result: SubmissionResult, timestamp=None) -> list[str]:
-    """Write `result` into the gradebook; returns problems that did not stop it (tasks without grade cell)."""
+    """Write `result` into the gradebook; returns problems that did not stop it (tasks without grade cell).
+
+    Several graders may write at once (two `grade` runs on one PostgreSQL gradebook): a write that collides with
+    another's is rolled back and tried again, so none is lost."""
+    import time
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+    if timestamp is None:
+        timestamp = read_timestamp(course.submitted(result.student_id, result.assignment) / "timestamp.txt")
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            with open_gradebook(course) as gb:
+                try:
+                    return _record(gb, course, result, timestamp)
+                except (IntegrityError, OperationalError):
+                    gb.db.rollback()
+                    raise
+        except (IntegrityError, OperationalError):
+            if attempt == WRITE_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05 * 2 ** attempt)
+    return []
+
+
+def _record(gb, course: CourseDirectory, result: SubmissionResult, timestamp) -> list[str]:
     from nbgrader.api import MissingEntry
     a, sid = result.assignment, result.student_id
-    if timestamp is None:
-        timestamp = read_timestamp(course.submitted(sid, a) / "timestamp.txt")
     problems: list[str] = []
-    with open_gradebook(course) as gb:
-        try:
-            assignment = gb.find_assignment(a)
-        except MissingEntry:
-            raise GradingError(f"assignment {a!r} is not in the gradebook", file=str(course.gradebook),
-                               hint="release it first (autograder release)") from None
-        gb.update_or_create_student(sid)
-        kwargs = {"timestamp": timestamp} if isinstance(timestamp, (datetime, str)) else {}
-        gb.update_or_create_submission(a, sid, **kwargs)
-        tasks = {t.task: t for t in result.tasks}
-        seen = set()
-        for notebook in assignment.notebooks:
-            order = _release_order(course, a, notebook.name)
-            comments: dict[str, list[str]] = {}
-            for cell in notebook.grade_cells:
-                task = tasks.get(cell.name)
-                if task is None and result.status == "graded":
-                    continue
-                seen.add(cell.name)
-                grade = gb.find_grade(cell.name, notebook.name, a, sid)
-                grade.auto_score = float(task.score) if task is not None and result.status == "graded" else 0.0
-                grade.needs_manual_grade = False
-                target = comment_cell_for(gb, task=cell.name, notebook=notebook, assignment=a, order=order)
-                if target is None:
-                    problems.append(f"task {cell.name!r}: no solution cell to hold its comment")
-                else:
-                    comments.setdefault(target, []).append((cell.name, _comment_text(result, task)))
-            for target, parts in comments.items():
-                text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{t}:\n{c}" for t, c in parts)
-                gb.find_comment(target, notebook.name, a, sid).auto_comment = text
-        gb.db.commit()
+    try:
+        assignment = gb.find_assignment(a)
+    except MissingEntry:
+        raise GradingError(f"assignment {a!r} is not in the gradebook", file=_shown_url(course),
+                           hint="release it first (autograder release)") from None
+    gb.update_or_create_student(sid)
+    kwargs = {"timestamp": timestamp} if isinstance(timestamp, (datetime, str)) else {}
+    gb.update_or_create_submission(a, sid, **kwargs)
+    tasks = {t.task: t for t in result.tasks}
+    seen = set()
+    for notebook in assignment.notebooks:
+        order = _release_order(course, a, notebook.name)
+        comments: dict[str, list[str]] = {}
+        for cell in notebook.grade_cells:
+            task = tasks.get(cell.name)
+            if task is None and result.status == "graded":
+                continue
+            seen.add(cell.name)
+            grade = gb.find_grade(cell.name, notebook.name, a, sid)
+            grade.auto_score = float(task.score) if task is not None and result.status == "graded" else 0.0
+            grade.needs_manual_grade = False
+            target = comment_cell_for(gb, task=cell.name, notebook=notebook, assignment=a, order=order)
+            if target is None:
+                problems.append(f"task {cell.name!r}: no solution cell to hold its comment")
+            else:
+                comments.setdefault(target, []).append((cell.name, _comment_text(result, task)))
+        for target, parts in comments.items():
+            text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{t}:\n{c}" for t, c in parts)
+            gb.find_comment(target, notebook.name, a, sid).auto_comment = text
+    gb.db.commit()
     problems += [f"task {t!r}: no grade cell with this grade_id in the gradebook" for t in tasks if t not in seen]
     return problems
+
+
+def _shown_url(course: CourseDirectory) -> str:
+    """The gradebook as an error message names it (a database URL without its password)."""
+    if course.db is None:
+        return str(course.gradebook)
+    from sqlalchemy.engine import make_url
+    return make_url(course.db_url).render_as_string(hide_password=True)
+
+
+def gradebook_exists(course: CourseDirectory) -> bool:
+    """False only for the default SQLite gradebook file not created yet (a server database is assumed to be there)."""
+    return course.db is not None or Path(course.gradebook).is_file()
 
 
 def gradebook_scores(*, course: CourseDirectory, assignment: str | None = None) -> pd.DataFrame:
     """Per (student, assignment, task = grade cell) the gradebook score; columns COLUMNS."""
     rows = []
-    if not Path(course.gradebook).is_file():
+    if not gradebook_exists(course):
         return pd.DataFrame(rows, columns=COLUMNS)
     with open_gradebook(course) as gb:
         for a in gb.assignments:
