@@ -45,7 +45,8 @@ def render_summary(*, course: CourseDirectory, assignment: str, summary=None) ->
     if summary is not None:
         lines.append("")
         lines.append(f"{len(summary.graded)} graded now, {len(summary.skipped)} unchanged (kept), "
-                     f"{len(summary.errors)} could not be graded; {summary.seconds:.1f} s")
+                     f"{len(summary.errors)} could not be graded; {summary.seconds:.1f} s"
+                     + (f" on the Dask scheduler {summary.scheduler}" if getattr(summary, "scheduler", "") else ""))
         if summary.kept_previous:
             lines.append(f"grader failures kept the earlier verdict for: {', '.join(summary.kept_previous)} "
                          "(run the command again to retry)")
