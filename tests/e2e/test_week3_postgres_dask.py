@@ -1,6 +1,6 @@
 """Week 3 end to end on a PostgreSQL gradebook, graded on a Dask cluster on loopback: release -> collect -> grade
 (2 `dask worker` processes) -> feedback -> export, then nbgrader's own `nbgrader export` on the same database.
-Three examples (full marks, seeded bugs, a kernel killed by os._exit) must score as EXPECTED.yaml says."""
+Two examples (full marks; seeded bugs in three tasks) must score as EXPECTED.yaml says."""
 import csv
 import os
 import subprocess
@@ -21,7 +21,7 @@ from autograder.core.settings import GradeSettings, open_course  # noqa: E402
 pytestmark = pytest.mark.slow
 ASSIGNMENT = "w03_training"
 EXAMPLES = ROOT / "assignments" / ASSIGNMENT / "examples"
-CHOSEN = ("21020001", "21020003", "21020008")
+CHOSEN = ("21020001", "21020003")
 
 
 def test_week3_on_postgres_and_dask(tmp_path):

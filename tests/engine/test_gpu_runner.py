@@ -82,6 +82,33 @@ def test_gpu_memory_cap_is_applied_when_tensorflow_is_imported(tmp_path):
     assert out.stdout.strip() == "[('GPU:0', [('logical', 1234)])]"
 
 
+HOLDER = ("import subprocess, sys, time; from autograder.core.manifest import Limits; "
+          "from autograder.engine.sandbox import make_preexec; "
+          "p = subprocess.Popen(['sleep', '60'], preexec_fn=make_preexec(Limits())); print(p.pid, flush=True); "
+          "time.sleep(60)")
+
+
+def test_a_process_started_with_the_kernel_preexec_dies_with_its_starter():
+    """PR_SET_PDEATHSIG itself (a plain `sleep`: no ipykernel parent poller that would exit on its own)."""
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER], stdout=subprocess.PIPE, text=True,
+                              start_new_session=True,
+                              env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])))
+    try:
+        child = int(holder.stdout.readline())
+        assert _alive(child)
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=10)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and _alive(child):
+            time.sleep(0.05)
+        assert not _alive(child)
+    finally:
+        if holder.poll() is None:
+            os.killpg(holder.pid, signal.SIGKILL)
+            holder.wait(timeout=10)
+        holder.stdout.close()
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("sandbox", ["none", pytest.param("bwrap", marks=pytest.mark.sandbox)])
 def test_a_kernel_dies_with_the_grader_that_started_it(sandbox):

@@ -101,7 +101,7 @@ def test_a_job_past_its_time_is_failed_and_the_batch_goes_on(released, cluster):
 
 
 def test_sigkill_of_a_worker_mid_batch_grades_everything_once(released, tmp_path):
-    sids = [f"2102{i:04d}" for i in range(1, 7)]
+    sids = [f"2102{i:04d}" for i in range(1, 5)]
     for i, sid in enumerate(sids):
         submit_toy(released, sid, add_one=WRONG if i % 3 == 2 else GOOD, extra=("import time; time.sleep(1.5)",))
     settings = GradeSettings(course=released)
