@@ -142,6 +142,8 @@ def run_on_dask(jobs, *, settings, fn, on_result, scheduler, bar, warn=print,
             fut = client.submit(_task, fn, job, settings, key=key, resources=getattr(job, "resources", None),
                                 pure=False)
             futures[fut] = job
+        lost_message = (f"lost the Dask scheduler at {address} before this submission was graded; finished "
+                        "results are stored: run grade again to resume")
         idle_since: dict[str, float] = {}         # resource kind ("" = any worker) -> first seen without one
         lost_since = None
         last_check = 0.0
@@ -151,7 +153,10 @@ def run_on_dask(jobs, *, settings, fn, on_result, scheduler, bar, warn=print,
                 time.sleep(POLL)
             for fut in done:
                 job = futures.pop(fut)
-                on_result(_outcome(fut, job, settings, failed, FutureCancelledError), bar)
+                if fut.cancelled() and client.status != "running":
+                    on_result(failed(job, settings, lost_message), bar)
+                else:
+                    on_result(_outcome(fut, job, settings, failed, FutureCancelledError), bar)
             if not futures:
                 break
             now = time.monotonic()
@@ -159,9 +164,7 @@ def run_on_dask(jobs, *, settings, fn, on_result, scheduler, bar, warn=print,
                 lost_since = lost_since or now
                 if now - lost_since > lost_timeout:
                     for job in list(futures.values()):
-                        on_result(failed(job, settings, f"lost the Dask scheduler at {address} for "
-                                         f"{lost_timeout:g} s before this submission was graded; finished results "
-                                         "are stored: run grade again to resume"), bar)
+                        on_result(failed(job, settings, lost_message), bar)
                     futures.clear()
                 continue
             lost_since = None
