@@ -94,7 +94,9 @@ def test_compile_each_output_sparse_cross_entropy(student, rng):
         got = float(result["loss"])
         expect_true(np.isclose(got, ce[name], rtol=2e-3, atol=2e-4),
                     f"{what}: the total loss is {got:.4f}, expected the sparse categorical cross-entropy of the "
-                    f"output {name!r} alone ({ce[name]:.4f}): the labels are integer class indices")
+                    f"output {name!r} alone ({ce[name]:.4f}; the other output's weight is 0): sparse categorical "
+                    "cross-entropy for each output (the labels are integer class indices), each weight on the "
+                    "output of its name")
 
 
 @pytest.mark.task("compile_multi_output", points=6)
