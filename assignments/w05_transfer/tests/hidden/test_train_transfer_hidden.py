@@ -10,6 +10,9 @@ from scratch (fresh weights, everything trainable): Adam/32 0.54-0.59, but RMSpr
 network at the stated batch size 32 (margin 0.13). Budgets tried and dropped: 100 images/10 epochs (a
 correct Adam run fell to 0.68), 50/20 (Dropout with RMSprop fell to 0.68), 50/40 and 160/20 (from scratch
 reached 0.89-0.96, as high as transfer): digits are easy, transfer wins only where data runs out.
+The validation set (fit's validation_data) is 100 images: it changes no weight, and evaluating 300 images after
+each of the 40 epochs was most of the call's time (a correct RMSprop/16 style overran the call limit on a loaded
+grader). The held-out set that decides the threshold is unchanged.
 """
 from pathlib import Path
 
@@ -42,7 +45,7 @@ def _pristine():
 
 def _transfer(student, seed, trainable_from, epochs=40, n_train=30):
     x, y = digits59(seed)
-    xtr, ytr, xv, yv, xh, yh = x[:n_train], y[:n_train], x[300:600], y[300:600], x[600:], y[600:]
+    xtr, ytr, xv, yv, xh, yh = x[:n_train], y[:n_train], x[300:400], y[300:400], x[600:], y[600:]
     what = f"train_transfer(base, ..., trainable_from={trainable_from!r}, epochs={epochs})"
     got = student.train_transfer(student.make("load_model", BASE), xtr, ytr, xv, yv, trainable_from, epochs)
     model = expect_trained_keras_model(got, what=what, epochs=epochs)
