@@ -116,12 +116,32 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def alive(pid: int) -> bool:
+def start_time(pid: int) -> int | None:
+    """The process's start time in clock ticks (tells a pid apart from a later process that reuses it)."""
     try:
         with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
+            return int(fh.read().rsplit(")", 1)[-1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def alive(pid: int, started: int | None = None) -> bool:
+    """Running (not a zombie), and when ``started`` is given, still the process that started then."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            fields = fh.read().rsplit(")", 1)[-1].split()
     except OSError:
         return False
+    return fields[0] != "Z" and (started is None or int(fields[19]) == started)
+
+
+def snapshot(pids) -> list[tuple[int, int | None, str]]:
+    """(pid, start time, command line) of each process, to check later that exactly these are gone."""
+    return [(p, start_time(p), cmdline(p)) for p in pids]
+
+
+def survivors(snap) -> list[str]:
+    return [f"{pid} {cmd}" for pid, started, cmd in snap if started is not None and alive(pid, started)]
 
 
 def cmdline(pid: int) -> str:

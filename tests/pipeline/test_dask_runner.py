@@ -20,7 +20,7 @@ from autograder.pipeline.gradebook import gradebook_scores  # noqa: E402
 from autograder.pipeline.job import run_grade_job  # noqa: E402
 from autograder.pipeline.runner import GradeSummary, _finish, find_jobs, grade_assignment, run_jobs  # noqa: E402
 
-from .dask_cluster import FILES, Cluster, alive, cmdline, descendants, grading_worker, submit_toy  # noqa: E402
+from .dask_cluster import FILES, Cluster, cmdline, descendants, grading_worker, snapshot, submit_toy, survivors  # noqa: E402,E501
 
 sys.path.insert(0, str(FILES))
 import dask_jobs  # noqa: E402
@@ -124,7 +124,7 @@ def test_sigkill_of_a_worker_mid_batch_grades_everything_once(released, tmp_path
                 for name in ("w1", "w2"):
                     worker = grading_worker(c.procs[name].pid)
                     if worker is not None:
-                        tree = descendants(worker)
+                        tree = snapshot(descendants(worker))
                         os.kill(worker, signal.SIGKILL)
                         orphans.extend(tree)
                         return
@@ -140,7 +140,7 @@ def test_sigkill_of_a_worker_mid_batch_grades_everything_once(released, tmp_path
     assert scores == {sid: 0 if i % 3 == 2 else 40 for i, sid in enumerate(sids)}
     assert all(r.status == GRADED for r in summary.graded)
     time.sleep(1.0)
-    assert [p for p in orphans if alive(p)] == []         # no kernel or bwrap of the killed worker survives
+    assert survivors(orphans) == []                       # no kernel or bwrap of the killed worker survives
     frame = gradebook_scores(course=released)
     assert sorted(frame.student_id.unique()) == sids and len(frame) == 2 * len(sids)    # no duplicate row
 
@@ -189,7 +189,7 @@ def test_a_lost_scheduler_ends_the_batch_and_the_worker_takes_its_kernels_along(
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not any("ipykernel" in cmdline(p) for p in descendants(worker)):
             time.sleep(0.1)
-        kernels = descendants(worker)
+        kernels = snapshot(descendants(worker))
         assert kernels, "the worker never started a kernel"
         t0 = time.monotonic()
         c.kill("scheduler")
@@ -201,7 +201,7 @@ def test_a_lost_scheduler_ends_the_batch_and_the_worker_takes_its_kernels_along(
     assert sorted(r.student_id for r in summary.graded) == ["21020001", "21020002"]
     assert all(r.status == FAILED and "lost the Dask scheduler" in r.error for r in summary.graded)
     time.sleep(1.0)
-    assert [p for p in kernels if alive(p)] == []
+    assert survivors(kernels) == []
 
 
 def test_no_worker_at_all_is_a_clear_outcome(released, tmp_path, monkeypatch):
