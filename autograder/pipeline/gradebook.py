@@ -121,7 +121,9 @@ def record_result(*, course: CourseDirectory, result: SubmissionResult, timestam
     another's is rolled back and tried again, so none is lost."""
     import time
 
+    from nbgrader.api import InvalidEntry  # nbgrader's wrapper of IntegrityError (update_or_create_*)
     from sqlalchemy.exc import IntegrityError, OperationalError
+    collided = (IntegrityError, OperationalError, InvalidEntry)
     if timestamp is None:
         timestamp = read_timestamp(course.submitted(result.student_id, result.assignment) / "timestamp.txt")
     for attempt in range(WRITE_ATTEMPTS):
@@ -129,10 +131,10 @@ def record_result(*, course: CourseDirectory, result: SubmissionResult, timestam
             with open_gradebook(course) as gb:
                 try:
                     return _record(gb, course, result, timestamp)
-                except (IntegrityError, OperationalError):
+                except collided:
                     gb.db.rollback()
                     raise
-        except (IntegrityError, OperationalError):
+        except collided:
             if attempt == WRITE_ATTEMPTS - 1:
                 raise
             time.sleep(0.05 * 2 ** attempt)
