@@ -152,9 +152,11 @@ def cmdline(pid: int) -> str:
 
 
 def grading_worker(nanny_pid: int) -> int | None:
-    """The worker process (child of the nanny) that has a kernel running below it, or None."""
+    """The worker process (child of the nanny) that has a started kernel below it (the kernel's own Python, not
+    only the bwrap launching it: see the caveat on bwrap's set-up window in docs/CLUSTER.md), or None."""
     for worker in children(nanny_pid):
-        if any("ipykernel" in cmdline(p) for p in descendants(worker)):
+        if any("ipykernel_launcher" in cmdline(p) and "bwrap" not in cmdline(p).split(" ")[0]
+               for p in descendants(worker)):
             return worker
     return None
 
