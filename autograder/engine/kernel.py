@@ -89,6 +89,7 @@ class SandboxedKernel:
         self._runtime: Path | None = None
         self._sockets: Path | None = None
         self._watchdog: _ProcessWatchdog | None = None
+        self._lifeline: int | None = None         # write end of the kernel's lifeline pipe
         self._monitor = None
         self.start_seconds = 0.0
 
@@ -120,15 +121,21 @@ class SandboxedKernel:
             "IPYTHONDIR": ipython, "MPLCONFIGDIR": f"{writable}/.mpl",
             "JUPYTER_CONFIG_DIR": f"{writable}/.jupyter", "JUPYTER_DATA_DIR": f"{writable}/.jupyter",
             "JUPYTER_RUNTIME_DIR": f"{writable}/.jupyter"})
+        # the lifeline (kernelside/startup.py): the kernel exits when this write end closes, i.e. when we die
+        lifeline_read, self._lifeline = os.pipe()
+        env["AUTOGRADER_LIFELINE_FD"] = str(lifeline_read)
         km = KernelManager(transport="ipc", ip=str(self._sockets / "zmq"), connection_file=str(conn),
                            kernel_name="")
         km._kernel_spec = KernelSpec(argv=command, env={}, display_name="student (sandboxed)",
                                      language="python", interrupt_mode="message")
         self.km = km
         try:
-            with open(rt / "kernel.log", "ab") as log:
-                km.start_kernel(env=env, cwd=str(self.workdir), preexec_fn=make_preexec(self.limits, gpu=self.gpu),
-                                stdout=log, stderr=log)
+            try:
+                with open(rt / "kernel.log", "ab") as log:
+                    km.start_kernel(env=env, cwd=str(self.workdir), pass_fds=(lifeline_read,),
+                                    preexec_fn=make_preexec(self.limits, gpu=self.gpu), stdout=log, stderr=log)
+            finally:
+                os.close(lifeline_read)
             kc = km.blocking_client()
             kc.start_channels()
             self.kc = kc
@@ -171,6 +178,9 @@ class SandboxedKernel:
                 km.cleanup_resources()
             except Exception:
                 pass
+        if self._lifeline is not None:
+            os.close(self._lifeline)
+            self._lifeline = None
         if self._runtime is not None:
             shutil.rmtree(self._runtime, ignore_errors=True)
             self._runtime = None

@@ -140,3 +140,23 @@ def _alive(pid: int) -> bool:
             return fh.read().rsplit(")", 1)[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+@pytest.mark.parametrize("sandbox", ["none", pytest.param("bwrap", marks=pytest.mark.sandbox)])
+def test_a_kernel_exits_when_its_lifeline_closes(tmp_path, sandbox):
+    """The lifeline covers bwrap's set-up window, where a credential change clears the death signal."""
+    if sandbox == "bwrap" and not bwrap_available():
+        pytest.skip("bubblewrap is not usable here (the unsandboxed case runs)")
+    from autograder.engine.kernel import SandboxedKernel
+    kernel = SandboxedKernel(workdir=tmp_path, limits=Limits(), sandbox=sandbox)
+    kernel.start()
+    try:
+        assert kernel.is_alive()
+        os.close(kernel._lifeline)            # what the grader's death does to its end of the pipe
+        kernel._lifeline = None
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and kernel.is_alive():
+            time.sleep(0.05)
+        assert not kernel.is_alive()
+    finally:
+        kernel.shutdown()

@@ -9,6 +9,10 @@
 (3) On a GPU runner (``AUTOGRADER_GPU_MEMORY_MB`` set by ``sandbox.kernel_env``), the kernel's one visible GPU is
     capped at that many MiB the moment TensorFlow is first imported (a logical device with ``memory_limit``; memory
     growth is on through ``TF_FORCE_GPU_ALLOW_GROWTH``), so one kernel cannot take a shared card's memory.
+(4) A lifeline: the grader passes the read end of a pipe (``AUTOGRADER_LIFELINE_FD``) whose write end only it holds;
+    when the grader dies the pipe reads EOF and the kernel exits. PR_SET_PDEATHSIG and bwrap's --die-with-parent
+    do the same, except while bwrap sets up its namespaces (the death signal is cleared when it changes credentials):
+    a grader killed in that window would otherwise leave the kernel running.
 Only the standard library (and IPython, which the kernel runs).
 """
 
@@ -77,7 +81,27 @@ def cap_gpu_memory_on_import(megabytes):
     sys.meta_path.insert(0, Finder())
 
 
+def watch_lifeline(fd):
+    """Exit the kernel at once when the grader's end of the lifeline pipe closes (the grader died)."""
+    import threading
+
+    def watch():
+        try:
+            while os.read(fd, 1):
+                pass
+        except OSError:
+            return                  # the fd was closed or replaced in the kernel: PR_SET_PDEATHSIG remains
+        os._exit(1)
+    threading.Thread(target=watch, name="autograder-lifeline", daemon=True).start()
+
+
 def install(limit, shell=None):
+    lifeline = os.environ.pop("AUTOGRADER_LIFELINE_FD", "")
+    if lifeline.isdigit():
+        try:
+            watch_lifeline(int(lifeline))
+        except Exception:
+            pass
     megabytes = os.environ.get("AUTOGRADER_GPU_MEMORY_MB", "")
     if megabytes.isdigit() and int(megabytes) > 0:
         try:
