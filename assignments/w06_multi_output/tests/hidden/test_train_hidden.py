@@ -1,7 +1,7 @@
 """Hidden checks for week 6's train_multi_output, on the grader's own models, compiled by the grader (Adam,
 sparse categorical cross-entropy and accuracy per output, its own loss weights): the digits are disguised (images
 turned, classes renamed; `autograder.testing.datasets.digits_split`), so only training on the arrays passed in
-helps, and a random class-to-group map gives the second output.
+helps, and an arbitrary class-to-group map (not even/odd) gives the second output.
 
 * the model passed in is trained for `epochs` epochs, validated on (x_val, targets_val) itself: the history's
   last val_loss is the trained model's loss on that data (validation_split or the training data fail);
