@@ -82,9 +82,14 @@ def grade_nbgrader_assignment(*, root: Path | str, assignment: str, student_ids=
         bar.update(1)
 
     run_jobs(jobs, settings=settings, fn=run_submission, on_result=finish, workers=workers, progress=progress,
-             desc=f"autograding {assignment} (nbgrader)")
+             desc=f"autograding {assignment} (nbgrader)", failed=_crashed)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _crashed(task, settings, error: str) -> SubmissionRun:
+    """The record of a submission whose grading process died (our side: FAILED, retried by the next grade)."""
+    return SubmissionRun(task=task, status=FAILED, error=error)
 
 
 def _one_line(e: BaseException) -> str:

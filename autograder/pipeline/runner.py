@@ -165,7 +165,7 @@ def run_jobs(jobs, *, settings, fn, on_result, workers: int = 1, progress: bool 
             for job in jobs:
                 on_result(fn(job, settings), bar)
         else:
-            _run_pool(settings, jobs, workers, bar, fn=fn, on_result=on_result)
+            _run_pool(settings, jobs, workers, bar, fn=fn, on_result=on_result, failed=failed)
     finally:
         bar.close()
 
@@ -184,7 +184,7 @@ def _finish(settings, summary, result, bar):
     bar.update(1)
 
 
-def _run_pool(settings, jobs, workers, bar, *, fn, on_result):
+def _run_pool(settings, jobs, workers, bar, *, fn, on_result, failed=None):
     """Run jobs on a pool; if a worker process dies, the pool is rebuilt and the rest goes on."""
     pending = list(jobs)
     ctx = _pool_context()
@@ -207,7 +207,7 @@ def _run_pool(settings, jobs, workers, bar, *, fn, on_result):
             if broken and pending:
                 # the pool cannot tell which job killed it: retry each alone, isolating the culprit
                 for job in pending:
-                    on_result(_run_isolated(job, settings, ctx, fn), bar)
+                    on_result(_run_isolated(job, settings, ctx, fn, failed), bar)
                 pending = []
 
 
@@ -226,15 +226,14 @@ def _pool_context():
     return multiprocessing.get_context("spawn")
 
 
-def _run_isolated(job, settings, ctx, fn) -> SubmissionResult:
+def _run_isolated(job, settings, ctx, fn, failed=None):
+    """Run one job alone; if its process dies, ``failed(job, settings, error)`` (default: a FAILED record)."""
     with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
         try:
             return pool.submit(fn, job, settings).result()
         except BrokenProcessPool:
-            manifest = load_manifest(settings.course.manifest(job.assignment))
-            return SubmissionResult.failed(student_id=job.student_id, assignment=job.assignment,
-                                           error="the grading process crashed on this submission",
-                                           tasks=manifest.tasks)
+            from autograder.pipeline.dask_runner import failed_result
+            return (failed or failed_result)(job, settings, "the grading process crashed on this submission")
 
 
 class _NoBar:

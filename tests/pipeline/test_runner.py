@@ -38,6 +38,18 @@ def test_a_dying_worker_fails_only_its_own_submission(settings, monkeypatch):
     assert all(by_id[s].status == GRADED and by_id[s].score == 100 for s in ("s1", "s2", "s3"))
 
 
+
+@pytest.mark.slow
+def test_a_driver_with_its_own_records_gets_its_own_failure_for_a_crash(tmp_path):
+    """Another driver (the nbgrader drop-in) has no course manifest: its `failed` builds the crash record."""
+    jobs = [Job(sid, "a1", Path("unused.ipynb")) for sid in ("s1", "bad")]
+    got = {}
+    run_jobs(jobs, settings=object(), fn=crashing_jobs.crash_on_bad, workers=2, progress=False,
+             failed=lambda job, settings, error: ("crashed-record", job.student_id, error),
+             on_result=lambda result, bar: got.setdefault(getattr(result, "student_id", None) or result[1], result))
+    assert got["bad"][0] == "crashed-record" and "crashed" in got["bad"][2]
+    assert got["s1"].status == GRADED
+
 def test_a_grader_failure_never_replaces_an_earlier_verdict(settings, monkeypatch):
     recorded = []
     monkeypatch.setattr("autograder.pipeline.gradebook.record_result", lambda **kw: recorded.append(kw["result"]))
