@@ -22,11 +22,16 @@ from dataclasses import asdict
 from autograder.core.coursedir import CourseDirectory
 from autograder.core.errors import RubricError
 from autograder.core.scores import format_score
+from autograder.core.settings import open_course
 from autograder.seminar.rubric import ASSESSMENTS, load_rubric
 
 
 def _db_url(args) -> str:
-    return args.db or CourseDirectory(getattr(args, "course", None) or ".").db_url
+    """--db, else the course's gradebook: `db_url` of its autograder.yaml (e.g. PostgreSQL), else its SQLite file."""
+    if args.db:
+        return args.db
+    course, _ = open_course(getattr(args, "course", None) or ".")
+    return course.db_url
 
 
 def cmd_rubric_validate(args) -> int:

@@ -58,3 +58,15 @@ def test_groups_check_json_shape(files, capsys):
     data = json.loads(capsys.readouterr().out)
     assert set(data) == {"problems"}
     assert {tuple(p) for p in data["problems"]} == {("kind", "student_id", "groups", "suggestion", "detail")}
+
+
+def test_the_seminar_commands_use_the_course_s_db_url(tmp_path):
+    """Without --db, seminar commands use the gradebook that autograder.yaml names (a PostgreSQL URL, say)."""
+    import argparse
+
+    from autograder.seminar.cli import _db_url
+    (tmp_path / "autograder.yaml").write_text("db_url: sqlite:////elsewhere/gradebook.db\n")
+    assert _db_url(argparse.Namespace(db=None, course=str(tmp_path))) == "sqlite:////elsewhere/gradebook.db"
+    assert _db_url(argparse.Namespace(db="sqlite:///x.db", course=str(tmp_path))) == "sqlite:///x.db"
+    (tmp_path / "autograder.yaml").unlink()
+    assert _db_url(argparse.Namespace(db=None, course=str(tmp_path))).endswith("gradebook.db")
