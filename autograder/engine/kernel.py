@@ -344,22 +344,29 @@ def _kernel_pid(km) -> int | None:
     return getattr(process, "pid", None)
 
 
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (over all its threads), from /proc; [] once it is gone."""
+    try:
+        threads = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return []
+    kids = []
+    for tid in threads:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                kids.extend(int(k) for k in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return kids
+
+
 def tree_pids(pid: int) -> list[int]:
     """``pid`` and every process below it, from /proc."""
     found, stack = [], [pid]
     while stack:
         parent = stack.pop()
         found.append(parent)
-        try:
-            threads = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for tid in threads:
-            try:
-                with open(f"/proc/{parent}/task/{tid}/children") as fh:
-                    stack.extend(int(k) for k in fh.read().split())
-            except OSError:
-                continue
+        stack.extend(_children(parent))
     return found
 
 
@@ -382,21 +389,11 @@ def count_processes(pid: int, *, limit: int) -> int:
     """Processes (not threads) below ``pid``, from /proc; counting stops once past ``limit``."""
     seen, stack = 0, [pid]
     while stack:
-        parent = stack.pop()
-        try:
-            threads = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for tid in threads:
-            try:
-                with open(f"/proc/{parent}/task/{tid}/children") as fh:
-                    kids = fh.read().split()
-            except OSError:
-                continue
-            seen += len(kids)
-            if seen > limit:
-                return seen
-            stack.extend(int(k) for k in kids)
+        kids = _children(stack.pop())
+        seen += len(kids)
+        if seen > limit:
+            return seen
+        stack.extend(kids)
     return seen
 
 
