@@ -1,8 +1,7 @@
 """`autograder seminar serve` refuses to start, with a message saying what to do, when the day cannot be served."""
 from __future__ import annotations
 
-from tests.seminar.conftest import run_cli
-
+from ..conftest import run_cli
 from .conftest import RUBRICS, SEMINAR_FILES
 
 
