@@ -9,6 +9,8 @@ and `make demo`.
 A new week is covered by adding its folder under assignments/ (with manifest.yaml, selftest.yaml and
 reference_solutions/NAME.py); nothing here names a week.
 """
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -38,6 +40,11 @@ def test_assignment_passes_the_static_author_check(name):
 @pytest.mark.selftest
 @pytest.mark.parametrize("name", FOLDERS)
 def test_assignment_passes_author_check_and_selftest(name):
+    # CI's run has a hard time limit: .ci/run says by when (epoch seconds) the last week may still start
+    start_by = os.environ.get("AUTOGRADER_SELFTEST_START_BY")
+    if start_by and time.time() > float(start_by):
+        pytest.skip(f"{name}: not started, CI's time budget for selftests is spent (AUTOGRADER_SELFTEST_START_BY); "
+                    f"run `autograder selftest {name}` by hand")
     folder, reference = ASSIGNMENTS / name, REFERENCES / f"{name}.py"
     report = check_assignment(assignment_dir=folder, reference_path=reference, run_examples=False)
     assert report.ok, render_author_report(report)
