@@ -203,3 +203,14 @@ def test_two_assignments_in_one_process_each_run_their_own_tests(tmp_path):
         plugin = run_tests(test_dirs=[_folder(tmp_path / f"{task}-{len(list(tmp_path.iterdir()))}", task)],
                            plugin=GradingPlugin(student=LocalProxy(ns)))
         assert [r.task for r in plugin.results] == [task], plugin.log
+
+
+def test_a_warning_from_student_code_never_costs_points(assignment):
+    # this suite runs with filterwarnings=error; the grading run must still treat a warning as the kernel does
+    import warnings
+
+    def add(a, b):
+        warnings.warn("`shuffle=True` was passed, but will be ignored", UserWarning, stacklevel=1)
+        return a + b
+    plugin = grade(assignment, FakeProxy(add=add, mul=lambda a, b: a * b))
+    assert by_task(plugin) == {"add": 9, "mul": 10}
