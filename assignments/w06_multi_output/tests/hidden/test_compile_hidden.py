@@ -12,7 +12,10 @@ computed from the same model's predictions.
 import numpy as np
 import pytest
 
-from autograder.testing.checks import describe, expect_true
+from autograder.testing.checks import expect_true
+from autograder.testing.helpers import load_helper
+
+H = load_helper(__file__, "_w06_helpers")
 
 LAYOUTS = ["group_first", "dict", "class_first"]
 
@@ -30,13 +33,6 @@ def grader_model(student, layout, num_classes, num_groups, seed):
     return student.make("model_from_json", model.to_json(), model.get_weights())
 
 
-def _predictions(model, x):
-    pred = model.call("predict", x, verbose=0, batch_size=len(x))
-    if isinstance(pred, dict):
-        return {k: np.asarray(v, np.float64) for k, v in pred.items()}
-    return {o["name"]: np.asarray(p, np.float64) for o, p in zip(model.description["outputs"], pred)}
-
-
 def _labels(p, right, rng):
     """Labels for which exactly `right` of the rows of `p` have their argmax right."""
     n, k = p.shape
@@ -47,26 +43,18 @@ def _labels(p, right, rng):
     return y.astype(np.int64)
 
 
-def _ce(p, y):
-    return float(np.mean(-np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1.0))))
-
-
 def _evaluate(student, rng, layout, weights, num_classes=10, num_groups=2, n=50):
     what = f"compile_multi_output(model, loss_weights={weights}) on a model with outputs {layout.replace('_', ' ')}"
     model = grader_model(student, layout, num_classes, num_groups, int(rng.integers(1 << 16)))
-    got = student.compile_multi_output(model, dict(weights))
-    if got is not None:
-        expect_true(getattr(got, "kind", None) == "keras_model",
-                    f"{what} should return the model (or None), received {describe(got)}")
-        model = got
+    model = H.compiled(student, model, weights, what)
     x = rng.normal(0, 1, size=(n, 6, 6, 2)).astype(np.float32)
-    p = _predictions(model, x)
+    p = H.outputs_by_name(model, x, what, batch_size=len(x))
     right = {"class": int(0.7 * n), "group": int(0.36 * n)}
     y = {name: _labels(p[name], right[name], rng) for name in ("class", "group")}
     result = model.call("evaluate", x, y, batch_size=n, verbose=0, return_dict=True)
     expect_true(isinstance(result, dict) and "loss" in result,
                 f"{what}: model.evaluate(x, y, return_dict=True) gave no 'loss'")
-    ce = {name: _ce(p[name], y[name]) for name in ("class", "group")}
+    ce = {name: H.cross_entropy(p[name], y[name]) for name in ("class", "group")}
     accuracy = {name: right[name] / n for name in ("class", "group")}
     return what, result, ce, accuracy
 

@@ -6,27 +6,12 @@ separate trunks from the same input share nothing), and no frozen layer.
 import numpy as np
 import pytest
 
-from autograder.testing.checks import CheckFailed, describe, expect_true
+from autograder.testing.checks import expect_true
+from autograder.testing.helpers import load_helper
+
+H = load_helper(__file__, "_w06_helpers")
 
 CONFIGS = [((16, 16, 3), 7, 3), ((12, 10, 1), 5, 4), ((8, 8, 1), 3, 2)]
-
-
-def _model(student, args):
-    got = student.build_multi_output_model(*args)
-    expect_true(getattr(got, "kind", None) == "keras_model",
-                f"build_multi_output_model{args} should return a keras.Model, received {describe(got)}")
-    return got
-
-
-def _outputs(model, x, what):
-    pred = model.call("predict", x, verbose=0)
-    if isinstance(pred, dict):
-        return {str(k): np.asarray(v) for k, v in pred.items()}
-    names = [o.get("name") for o in model.description.get("outputs", [])]
-    if isinstance(pred, (list, tuple)) and len(pred) == len(names):
-        return {str(n): np.asarray(p) for n, p in zip(names, pred)}
-    raise CheckFailed(f"{what}: predict returned {describe(pred)}; a model with two outputs gives a list of two "
-                      "arrays or a dict")
 
 
 @pytest.mark.task("build_multi_output_model", points=6)
@@ -34,11 +19,11 @@ def test_build_sizes_names_one_input(student, rng):
     for args in CONFIGS:
         shape, k, g = args
         what = f"build_multi_output_model{args}"
-        model = _model(student, args)
+        model = H.model_of(student, args)
         inputs = [tuple(s) for s in model.description.get("inputs", [])]
         expect_true(inputs == [(None, *shape)], f"{what} should have one input of shape {(None, *shape)}, "
                                                 f"has {inputs}")
-        outs = _outputs(model, rng.uniform(0, 1, size=(4, *shape)).astype(np.float32), what)
+        outs = H.outputs_by_name(model, rng.uniform(0, 1, size=(4, *shape)).astype(np.float32), what)
         expect_true(sorted(outs) == ["class", "group"], f"{what}: the outputs should be exactly 'class' and "
                                                         f"'group', they are {sorted(outs)}")
         for name, units in (("class", k), ("group", g)):
@@ -51,10 +36,10 @@ def test_build_sizes_names_one_input(student, rng):
 def test_build_softmax_on_any_input(student, rng):
     for args in CONFIGS[:2]:
         shape = args[0]
-        model = _model(student, args)
+        model = H.model_of(student, args)
         for scale in (1.0, 50.0):
             x = (rng.normal(0, 1, size=(8, *shape)) * scale).astype(np.float32)
-            outs = _outputs(model, x, f"build_multi_output_model{args}")
+            outs = H.outputs_by_name(model, x, f"build_multi_output_model{args}")
             for name in ("class", "group"):
                 expect_true(name in outs, f"build_multi_output_model{args} has no output named {name!r}")
                 p = outs[name].astype(np.float64)
@@ -64,30 +49,12 @@ def test_build_softmax_on_any_input(student, rng):
                             "distribution over its classes for every input: end it with a softmax")
 
 
-def _reach(model, x, what, seed):
-    base = _outputs(model, x, what)
-    weights = model.call("get_weights")
-    noise = np.random.default_rng(seed)
-    reach = []
-    for i, w in enumerate(weights):
-        w = np.asarray(w)
-        if w.size == 0 or w.dtype.kind != "f":
-            continue
-        moved = list(weights)
-        moved[i] = (w + noise.normal(0, 0.5, size=w.shape)).astype(w.dtype)
-        model.call("set_weights", moved)
-        out = _outputs(model, x, what)
-        reach.append({n for n in base if n in out and not np.allclose(out[n], base[n], rtol=0, atol=1e-6)})
-    model.call("set_weights", weights)
-    return reach
-
-
 @pytest.mark.task("build_multi_output_model", points=6)
 def test_build_one_trunk_for_both_outputs(student, rng):
     for args in CONFIGS[:2]:
         what = f"build_multi_output_model{args}"
-        model = _model(student, args)
-        reach = _reach(model, rng.uniform(0, 1, size=(8, *args[0])).astype(np.float32), what,
+        model = H.model_of(student, args)
+        reach = H.outputs_each_weight_moves(model, rng.uniform(0, 1, size=(8, *args[0])).astype(np.float32), what,
                        int(rng.integers(1000)))
         expect_true(bool(reach), f"{what} has no weights")
         expect_true(any({"class", "group"} <= r for r in reach),
@@ -99,7 +66,7 @@ def test_build_one_trunk_for_both_outputs(student, rng):
 def test_build_every_layer_trainable(student):
     # a model trained from scratch: no layer with weights is frozen
     args = ((8, 8, 1), 10, 2)
-    model = _model(student, args)
+    model = H.model_of(student, args)
     frozen = [layer["name"] for layer in model.description.get("layers", [])
               if layer.get("params") and not layer.get("trainable")]
     expect_true(not frozen, f"build_multi_output_model{args}: the layers {frozen} are frozen (trainable=False); "

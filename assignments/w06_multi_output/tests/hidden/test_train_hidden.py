@@ -24,8 +24,11 @@ A first budget (320 digits, 8 epochs) gave correct runs 0.79-0.83: too thin a ma
 import numpy as np
 import pytest
 
-from autograder.testing.checks import CheckFailed, describe, expect_true
+from autograder.testing.checks import expect_true
 from autograder.testing.datasets import digits_split
+from autograder.testing.helpers import load_helper
+
+H = load_helper(__file__, "_w06_helpers")
 
 SCE = "sparse_categorical_crossentropy"
 GROUPS = np.array([1, 0, 0, 1, 1, 0, 1, 0, 0, 1])
@@ -48,21 +51,6 @@ def grader_model(student, *, layout, num_groups, seed, weights):
     return remote, model.get_weights()
 
 
-def _series(history, what):
-    if getattr(history, "kind", None) == "keras_history":
-        return history.description["history"]
-    if isinstance(history, dict) and all(isinstance(v, (list, tuple, np.ndarray)) for v in history.values()):
-        return {str(k): [float(x) for x in v] for k, v in history.items()}
-    raise CheckFailed(f"{what} should return the History that fit() returns, received {describe(history)}")
-
-
-def _outputs(model, x):
-    pred = model.call("predict", x, verbose=0, batch_size=256)
-    if isinstance(pred, dict):
-        return {k: np.asarray(v, np.float64) for k, v in pred.items()}
-    return {o["name"]: np.asarray(p, np.float64) for o, p in zip(model.description["outputs"], pred)}
-
-
 def _targets(y, groups):
     return {"class": y, "group": groups[y]}
 
@@ -75,7 +63,7 @@ def _train(student, *, split, seed, epochs, layout, groups, weights):
             f"epochs={epochs})")
     history = student.train_multi_output(model, x_train, _targets(y_train, groups), x_val, _targets(y_val, groups),
                                          epochs)
-    series = _series(history, what)
+    series = H.history_series(history, what)
     lengths = {len(v) for v in series.values()}
     expect_true(lengths == {epochs}, f"{what}: the history covers {sorted(lengths)} epoch(s), expected {epochs}: "
                                      "pass the `epochs` argument to fit()")
@@ -92,9 +80,8 @@ def _expect_trained_as_given(model, start, series, what, val, groups, weights):
                 f"{what}: the weights of the model passed in did not change: train that model (not a copy)")
     x_val, y_val = val
     result = model.call("evaluate", x_val, _targets(y_val, groups), batch_size=256, verbose=0, return_dict=True)
-    p = _outputs(model, x_val)
-    ce = {name: float(np.mean(-np.log(np.clip(p[name][np.arange(len(y_val)), t], 1e-7, 1.0))))
-          for name, t in _targets(y_val, groups).items()}
+    p = H.outputs_by_name(model, x_val, what, batch_size=256)
+    ce = {name: H.cross_entropy(p[name], t) for name, t in _targets(y_val, groups).items()}
     want = sum(w * ce[name] for name, w in weights.items())
     expect_true(np.isclose(float(result["loss"]), want, rtol=2e-3, atol=2e-4),
                 f"{what}: after training the model's loss is no longer the one it was compiled with: do not "
@@ -133,7 +120,7 @@ def _reaches(student, budget, seed):
                                                    epochs=budget["epochs"], layout="dict", groups=GROUPS,
                                                    weights=weights)
     x_hold, y_hold = hold
-    outs = _outputs(model, x_hold)
+    outs = H.outputs_by_name(model, x_hold, what, batch_size=256)
     for name, labels in _targets(y_hold, GROUPS).items():
         accuracy = float(np.mean(outs[name].argmax(axis=1) == labels))
         threshold = budget["threshold"][name]

@@ -8,8 +8,11 @@ model's own predictions.
 import numpy as np
 import pytest
 
-from autograder.testing.checks import CheckFailed, describe, expect_true
+from autograder.testing.checks import expect_true
 from autograder.testing.datasets import digits_split
+from autograder.testing.helpers import load_helper
+
+H = load_helper(__file__, "_w06_helpers")
 
 SCE = "sparse_categorical_crossentropy"
 
@@ -26,39 +29,17 @@ def grader_model(student, *, num_classes=10, num_groups=2, group_first=False, se
     return student.make("model_from_json", model.to_json(), model.get_weights())
 
 
-def predictions(model, x):
-    pred = model.call("predict", x, verbose=0, batch_size=len(x))
-    if isinstance(pred, dict):
-        return {k: np.asarray(v, np.float64) for k, v in pred.items()}
-    return {o["name"]: np.asarray(p, np.float64) for o, p in zip(model.description["outputs"], pred)}
-
-
-def cross_entropy(p, y):
-    return float(np.mean(-np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1.0))))
-
-
-def compiled(student, model, loss_weights):
-    """The model compile_multi_output compiled: the one it returns, or the one passed when it returns None."""
-    got = student.compile_multi_output(model, loss_weights)
-    if got is None:
-        return model
-    expect_true(getattr(got, "kind", None) == "keras_model",
-                f"compile_multi_output(model, {loss_weights}) should return the model (or None), received "
-                f"{describe(got)}")
-    return got
-
-
 @pytest.mark.task("compile_multi_output", points=8)
 def test_compile_weighted_loss_and_accuracies(student, rng):
     weights = {"class": 1.0, "group": 0.5}
-    model = compiled(student, grader_model(student), weights)
+    model = H.compiled(student, grader_model(student), weights, f"compile_multi_output(model, {weights})")
     x = rng.uniform(0, 1, size=(40, 8, 8, 1)).astype(np.float32)
     y = {"class": rng.integers(0, 10, 40), "group": rng.integers(0, 2, 40)}
     result = model.call("evaluate", x, y, batch_size=40, verbose=0, return_dict=True)
     expect_true(isinstance(result, dict) and "loss" in result, "model.evaluate(..., return_dict=True) after "
                                                                "compile_multi_output gave no 'loss'")
-    p = predictions(model, x)
-    want = sum(w * cross_entropy(p[k], y[k]) for k, w in weights.items())
+    p = H.outputs_by_name(model, x, "model.predict after compile_multi_output", batch_size=len(x))
+    want = sum(w * H.cross_entropy(p[k], y[k]) for k, w in weights.items())
     expect_true(np.isclose(float(result["loss"]), want, rtol=2e-3, atol=2e-4),
                 f"with loss_weights={weights} the total loss is {float(result['loss']):.4f}, expected {want:.4f}: "
                 "sparse categorical cross-entropy for each output, weighted by loss_weights")
@@ -78,12 +59,7 @@ def test_train_two_epochs_with_validation(student):
     what = "train_multi_output(model, x_train, targets_train, x_val, targets_val, epochs=2)"
     history = student.train_multi_output(model, x_train, {"class": y_train, "group": groups[y_train]},
                                          x_val, {"class": y_val, "group": groups[y_val]}, 2)
-    if getattr(history, "kind", None) == "keras_history":
-        series = history.description["history"]
-    elif isinstance(history, dict):
-        series = history
-    else:
-        raise CheckFailed(f"{what} should return the History that fit() returns, received {describe(history)}")
+    series = H.history_series(history, what)
     lengths = {len(v) for v in series.values()}
     expect_true(lengths == {2}, f"{what}: the history covers {sorted(lengths)} epoch(s), expected 2: pass the "
                                 "`epochs` argument to fit()")
