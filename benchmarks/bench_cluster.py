@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_grading import make_batch, nbgrader_autograde, nbgrader_course, our_course, tool_env  # noqa: E402
+from benchmarks.scratch import scratch_folder  # noqa: E402
 
 ORDER = ("local2", "dask2", "local1", "dask1", "nbgrader")
 LABELS = {"local1": ("local pool", 1), "local2": ("local pool", 2), "dask1": ("dask loopback", 1),
@@ -77,9 +76,8 @@ def loopback_cluster(workers: int):
 def run_benchmark(*, n: int = 8, sandbox: str = "auto", rows=ORDER, keep: bool = False, say=print) -> ClusterBench:
     from distributed import Client
     os.environ["PATH"] = tool_env()["PATH"]
-    base = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
     result = ClusterBench(n=n, load_before=os.getloadavg())
-    try:
+    with scratch_folder("bench-cluster-", result, keep=keep, say=say) as base:
         batch = make_batch(n, base / "batch")
         course = our_course(base / "ours", base / "batch")
         for key in [k for k in ORDER if k in rows]:
@@ -105,12 +103,6 @@ def run_benchmark(*, n: int = 8, sandbox: str = "auto", rows=ORDER, keep: bool =
             bad = [f"{r.student_id}: {r.status} {r.score:g} {r.error}" for r in graded if r.score != r.max_score]
             if bad or len(graded) != n:
                 say(f"  {engine} [{workers}] DID NOT GIVE FULL MARKS TO ALL {n}: {bad[:3]}")
-    finally:
-        result.load_after = os.getloadavg()
-        if keep:
-            say(f"kept: {base}")
-        else:
-            shutil.rmtree(base, ignore_errors=True)
     return result
 
 

@@ -46,6 +46,7 @@ import nbformat  # noqa: E402
 
 from autograder.engine.session import is_grade_cell  # noqa: E402
 from benchmarks.nbgrader_native import ASSIGNMENT, build_native_notebook  # noqa: E402
+from benchmarks.scratch import scratch_folder  # noqa: E402
 
 EXAMPLES = ROOT / "assignments" / ASSIGNMENT / "examples"
 CORRECT = ("21020001", "21020002")        # EXPECTED.yaml: full marks (vectorised / loops + tf.keras)
@@ -230,9 +231,8 @@ def our_grade(course, *, workers: int, sandbox: str):
 def run_benchmark(*, n: int = 8, workers: int = 2, sandbox: str = "auto", keep: bool = False,
                   seq_tests: bool = True, say=print) -> BenchResult:
     os.environ["PATH"] = tool_env()["PATH"]        # release shells out to alembic
-    base = Path(tempfile.mkdtemp(prefix="bench-grading-"))
     result = BenchResult(n=n, workers=workers, load_before=os.getloadavg())
-    try:
+    with scratch_folder("bench-grading-", result, keep=keep, say=say) as base:
         batch = make_batch(n, base / "batch")
         paths = [p for _, p in batch]
         grade_sources = native_grade_sources()
@@ -275,12 +275,6 @@ def run_benchmark(*, n: int = 8, workers: int = 2, sandbox: str = "auto", keep: 
         problems = [f"{r.student_id}: {r.score:g}/{r.max_score:g} {r.notes}" for r in graded if r.score != r.max_score]
         if problems:
             say("OUR ENGINE DID NOT GIVE FULL MARKS: " + "; ".join(problems[:3]))
-    finally:
-        result.load_after = os.getloadavg()
-        if keep:
-            say(f"kept: {base}")
-        else:
-            shutil.rmtree(base, ignore_errors=True)
     return result
 
 

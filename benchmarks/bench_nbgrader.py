@@ -15,7 +15,6 @@ import argparse
 import os
 import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.scratch import scratch_folder  # noqa: E402
 from tests.nbgrader_course.course_files import (  # noqa: E402
     ASSIGNMENT,
     STUDENTS,
@@ -73,9 +73,8 @@ def make_batch(course: Path, n: int) -> list[str]:
 def run_benchmark(*, n: int = 20, sandbox: str = "auto", keep: bool = False) -> BenchResult:
     from autograder.nbgrader_course import grade_nbgrader_assignment
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
-    work = Path(tempfile.mkdtemp(prefix="bench-nbgrader-"))
     result = BenchResult(n=n, load_before=os.getloadavg())
-    try:
+    with scratch_folder("bench-nbgrader-", result, keep=keep) as work:
         base = make_course(work / "base", students=list(STUDENTS))
         make_batch(base, n)
         roots = {name: shutil.copytree(base, work / name) for name in ("nbgrader", "w1", "w2")}
@@ -95,12 +94,6 @@ def run_benchmark(*, n: int = 20, sandbox: str = "auto", keep: bool = False) -> 
             if got != want:
                 diff = {k: (got.get(k), want.get(k)) for k in want if got.get(k) != want.get(k)}
                 raise RuntimeError(f"{name}: totals differ from nbgrader's (ours, nbgrader's): {diff}")
-    finally:
-        result.load_after = os.getloadavg()
-        if keep:
-            print(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     return result
 
 
