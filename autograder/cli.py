@@ -69,7 +69,8 @@ def cmd_grade_nbgrader(args) -> int:
     summary = grade_nbgrader_assignment(root=args.course or ".", assignment=args.assignment,
                                         student_ids=args.student or None, force=args.force,
                                         workers=args.workers or default_workers(CourseConfig()),
-                                        sandbox=args.sandbox or "auto", progress=not args.quiet)
+                                        sandbox=args.sandbox or "auto", progress=not args.quiet,
+                                        scheduler=args.scheduler)
     print(render_nbgrader_summary(summary))
     return 0
 

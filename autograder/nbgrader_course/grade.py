@@ -7,6 +7,7 @@ what it had and is retried next time.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -19,7 +20,14 @@ from autograder.core.errors import ConfigError
 from autograder.core.scores import format_points, format_score
 from autograder.nbgrader_course.course import open_nbgrader_course, submission_sha256
 from autograder.nbgrader_course.job import ERROR, FAILED, GRADED, SubmissionRun, run_submission
-from autograder.nbgrader_course.prepare import NbgraderSettings, NbgraderTask, known_notebooks, nbgrader_limits
+from autograder.nbgrader_course.prepare import (
+    NbgraderSettings,
+    NbgraderTask,
+    known_notebooks,
+    nbgrader_limits,
+    prepare_job,
+    ship_job,
+)
 from autograder.nbgrader_course.store import StoredSubmission, store_run
 
 
@@ -40,9 +48,13 @@ def _warn_console(text: str) -> None:
 
 def grade_nbgrader_assignment(*, root: Path | str, assignment: str, student_ids=None, workers: int = 1,
                               force: bool = False, sandbox: str = "auto", threads: int = 1, progress: bool = True,
-                              warn: Callable[[str], None] = _warn_console) -> NbgraderSummary:
+                              scheduler=None, warn: Callable[[str], None] = _warn_console) -> NbgraderSummary:
     """Autograde ``assignment`` of the nbgrader course at ``root`` like ``nbgrader autograde``, sandboxed and in
-    parallel. The gradebook and ``autograded/`` are nbgrader's; the summary says what was graded and skipped."""
+    parallel. The gradebook and ``autograded/`` are nbgrader's; the summary says what was graded and skipped.
+
+    ``scheduler`` (a Dask scheduler address or client) runs the kernels on its workers: each submission is then
+    sanitised here and shipped with its files as bytes, so workers need neither the course folder nor nbgrader's
+    configuration, only this package."""
     from autograder.engine.sandbox import plan_sandbox, unsandboxed_warning
     from autograder.pipeline.runner import run_jobs
     start = time.perf_counter()
@@ -69,6 +81,8 @@ def grade_nbgrader_assignment(*, root: Path | str, assignment: str, student_ids=
     settings = NbgraderSettings(root=str(course.root), limits=nbgrader_limits(course), sandbox=sandbox,
                                 threads=threads)
     jobs = [NbgraderTask(student_id=s, assignment=assignment, notebooks=tuple(notebooks)) for s in todo]
+    if scheduler:
+        jobs = [_shipped(course, job) for job in jobs]
 
     def finish(run: SubmissionRun, bar) -> None:
         try:
@@ -82,9 +96,18 @@ def grade_nbgrader_assignment(*, root: Path | str, assignment: str, student_ids=
         bar.update(1)
 
     run_jobs(jobs, settings=settings, fn=run_submission, on_result=finish, workers=workers, progress=progress,
-             desc=f"autograding {assignment} (nbgrader)", failed=_crashed)
+             desc=f"autograding {assignment} (nbgrader)", failed=_crashed, scheduler=scheduler, warn=warn)
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def _shipped(course, task: NbgraderTask) -> NbgraderTask:
+    """``task`` sanitised here, its files as bytes (a failure stays this submission's: the worker retries it)."""
+    try:
+        job = prepare_job(course, student=task.student_id, assignment=task.assignment, notebooks=list(task.notebooks))
+        return dataclasses.replace(task, shipped=ship_job(job))
+    except Exception:  # noqa: BLE001 - run_submission meets the same failure and records it for this submission
+        return task
 
 
 def _crashed(task, settings, error: str) -> SubmissionRun:

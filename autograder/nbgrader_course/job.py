@@ -51,8 +51,8 @@ def run_submission(task: NbgraderTask, settings: NbgraderSettings) -> Submission
     t0 = time.perf_counter()
     run = SubmissionRun(task=task)
     try:
-        run.job = job = prepare_job(_course(settings.root), student=task.student_id, assignment=task.assignment,
-                                    notebooks=list(task.notebooks))
+        run.job = job = task.shipped or prepare_job(_course(settings.root), student=task.student_id,
+                                                    assignment=task.assignment, notebooks=list(task.notebooks))
         with tempfile.TemporaryDirectory(prefix="ag-nbgrader-") as tmp:
             workdir = Path(tmp) / "work"
             workdir.mkdir()
@@ -60,6 +60,10 @@ def run_submission(task: NbgraderTask, settings: NbgraderSettings) -> Submission
                 dest = file_path(rel, workdir)
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(src, dest)
+            for rel, data in job.contents:
+                dest = file_path(rel, workdir)
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(data)
             for name, text in job.notebooks:        # nbgrader runs the notebooks beside their own files
                 (workdir / f"{name}.ipynb").write_text(text, encoding="utf-8")
             for name, text in job.notebooks:

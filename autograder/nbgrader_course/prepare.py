@@ -9,6 +9,7 @@ serves readers beside the one writer); every write happens in the grader's main 
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +35,7 @@ class NbgraderTask:
     student_id: str
     assignment: str
     notebooks: tuple[str, ...]    # the assignment's notebook ids in the gradebook
+    shipped: NbgraderJob | None = None   # sanitised by the driver, files as bytes (Dask: workers lack the course)
 
 
 @dataclass
@@ -43,6 +45,7 @@ class NbgraderJob:
     sha256: str
     notebooks: list[tuple[str, str]] = field(default_factory=list)   # (notebook id, sanitised notebook JSON)
     files: list[tuple[str, str]] = field(default_factory=list)       # (relative path, file to copy there)
+    contents: list[tuple[str, bytes]] = field(default_factory=list)  # (relative path, bytes): a shipped job
     problems: list[str] = field(default_factory=list)                # notebooks that could not be sanitised
     skipped: list[str] = field(default_factory=list)                 # notebooks the gradebook does not know
 
@@ -126,6 +129,12 @@ def prepare_job(course: NbgraderCourse, *, student: str, assignment: str, notebo
             continue
         job.notebooks.append((name, nbformat.writes(nb)))
     return job
+
+
+def ship_job(job: NbgraderJob) -> NbgraderJob:
+    """``job`` with its files read into ``contents``, for a worker that cannot see the course folder."""
+    contents = [(rel, Path(src).read_bytes()) for rel, src in job.files]
+    return dataclasses.replace(job, files=[], contents=contents)
 
 
 def nbgrader_limits(course: NbgraderCourse) -> Limits:

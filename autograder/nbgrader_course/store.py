@@ -134,6 +134,10 @@ def _write_autograded(course: NbgraderCourse, run: SubmissionRun, executed) -> N
         target = file_path(rel, staging)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(src, target)
+    for rel, data in run.job.contents:           # a job shipped to a Dask worker carries its files as bytes
+        target = file_path(rel, staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
     for name, nb in executed:
         write_text_atomic(staging / f"{name}.ipynb", nbformat.writes(nb))
     if dest.exists():

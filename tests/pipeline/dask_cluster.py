@@ -60,10 +60,13 @@ class Cluster:
         raise RuntimeError(f"dask scheduler did not start: {(self.folder / 'scheduler.log').read_text()[-2000:]}")
 
     def start_worker(self, name: str, *, resources: str | None = None, env: dict | None = None,
-                     death_timeout: float = 30, nanny: bool = True) -> subprocess.Popen:
-        argv = [DASK, "worker", self.address, "--nthreads", "1", "--name", name, "--no-dashboard",
+                     death_timeout: float = 30, nanny: bool = True, nthreads: int = 1,
+                     preload: tuple[str, ...] = ()) -> subprocess.Popen:
+        argv = [DASK, "worker", self.address, "--nthreads", str(nthreads), "--name", name, "--no-dashboard",
                 "--death-timeout", str(death_timeout), "--preload", "autograder.pipeline.dask_runner",
                 "--local-directory", str(self.folder / name)]
+        for extra in preload:
+            argv += ["--preload", extra]
         argv += ["--nanny"] if nanny else ["--no-nanny"]
         if resources:
             argv += ["--resources", resources]
