@@ -50,8 +50,10 @@ lint: setup
 	$(BIN)/ruff check autograder tests benchmarks reference_solutions assignments
 	$(BIN)/lint-imports
 
+# The suite on TEST_WORKERS processes (pytest-xdist; a file, or a folder sharing session fixtures, stays on one).
+TEST_WORKERS ?= 2
 test: setup lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Every week's full author check and selftest (minutes per week; CI runs it after make test).
 selftest: setup

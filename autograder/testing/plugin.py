@@ -222,7 +222,7 @@ def _test_id(item) -> str:
 
 # pytest plugins that grading never needs; unraisableexception alone runs a full gc.collect() per session
 _UNUSED_PLUGINS = [arg for name in ("unraisableexception", "threadexception", "faulthandler", "doctest",
-                                    "junitxml", "pastebin", "stepwise", "legacypath")
+                                    "junitxml", "pastebin", "stepwise", "legacypath", "xdist", "xdist.looponfail")
                    for arg in ("-p", f"no:{name}")]
 
 
