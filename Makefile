@@ -12,7 +12,7 @@ BWRAP ?= bwrap
 APT_GET ?= apt-get
 SETUP_UID ?= $(shell id -u)
 
-.PHONY: setup bubblewrap lint demo test selftest test-fast wheel bench bench-live clean
+.PHONY: setup bubblewrap lint demo test test-heavy selftest test-fast wheel bench bench-live clean
 
 setup: $(STAMP)
 
@@ -53,7 +53,11 @@ lint: setup
 # The suite on TEST_WORKERS processes (pytest-xdist; a file, or a folder sharing session fixtures, stays on one).
 TEST_WORKERS ?= 2
 test: setup lint
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not selftest and not heavy"
+
+# The whole-pipeline, cluster and fresh-virtualenv tests (about 10 minutes on 2 cores; CI runs it after make test).
+test-heavy: setup
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup -m heavy
 
 # Every week's full author check and selftest (minutes per week; CI runs it after make test).
 selftest: setup

@@ -59,6 +59,7 @@ def test_native_checks_fail_on_buggy_submissions(student):
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_nbgrader_round_trip_hides_then_runs_the_hidden_checks(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", bench.tool_env()["PATH"])
     root = bench.nbgrader_course(tmp_path / "nbgrader")

@@ -15,7 +15,7 @@ from autograder.core.settings import GradeSettings, open_course
 
 ROOT = Path(__file__).resolve().parents[2]          # the repository (tests and benchmarks run from it)
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 ASSIGNMENT = "w03_training"
 EXAMPLES = ROOT / "assignments" / ASSIGNMENT / "examples"

@@ -18,7 +18,7 @@ from pg_server import PostgresServer, missing_reason  # noqa: E402
 from autograder.core.results import load_result  # noqa: E402
 from autograder.core.settings import GradeSettings, open_course  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 ASSIGNMENT = "w03_training"
 EXAMPLES = ROOT / "assignments" / ASSIGNMENT / "examples"
 CHOSEN = ("21020001", "21020003")

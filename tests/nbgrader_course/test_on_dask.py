@@ -13,7 +13,7 @@ from autograder.nbgrader_course import grade_nbgrader_assignment  # noqa: E402
 
 from .course_files import STUDENTS, totals  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 PRELOAD = Path(__file__).parent / "files" / "worker_without_course.py"
 
 

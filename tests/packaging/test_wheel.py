@@ -75,6 +75,7 @@ def _released_folder(tmp_path: Path, body: str) -> Path:
     return folder / "w00_demo.ipynb"
 
 
+@pytest.mark.heavy
 def test_check_runs_in_a_fresh_virtualenv_with_only_the_base_install(wheel, tmp_path):
     venv = tmp_path / "venv"
     made = _run([sys.executable, "-m", "venv", str(venv)])

@@ -25,7 +25,7 @@ from .dask_cluster import FILES, Cluster, cmdline, descendants, grading_worker, 
 sys.path.insert(0, str(FILES))
 import dask_jobs  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 ROOT = Path(__file__).resolve().parents[2]
 GOOD, WRONG = "return x + 1", "return x + 2"
 KILLER = "import os; os._exit(3)"          # a cell that kills its kernel
