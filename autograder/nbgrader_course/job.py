@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 import tempfile
 import time
 import traceback
@@ -16,7 +15,7 @@ from pathlib import Path
 import nbformat
 
 from autograder.core.errors import SandboxError
-from autograder.nbgrader_course.prepare import NbgraderJob, NbgraderSettings, NbgraderTask, file_path, prepare_job
+from autograder.nbgrader_course.prepare import NbgraderJob, NbgraderSettings, NbgraderTask, place_files, prepare_job
 
 GRADED, ERROR, FAILED = "graded", "error", "failed"     # as core/results.py: failed = our side, retried
 
@@ -56,14 +55,7 @@ def run_submission(task: NbgraderTask, settings: NbgraderSettings) -> Submission
         with tempfile.TemporaryDirectory(prefix="ag-nbgrader-") as tmp:
             workdir = Path(tmp) / "work"
             workdir.mkdir()
-            for rel, src in job.files:
-                dest = file_path(rel, workdir)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, dest)
-            for rel, data in job.contents:
-                dest = file_path(rel, workdir)
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                dest.write_bytes(data)
+            place_files(job, workdir)
             for name, text in job.notebooks:        # nbgrader runs the notebooks beside their own files
                 (workdir / f"{name}.ipynb").write_text(text, encoding="utf-8")
             for name, text in job.notebooks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,19 @@ def ship_job(job: NbgraderJob) -> NbgraderJob:
     """``job`` with its files read into ``contents``, for a worker that cannot see the course folder."""
     contents = [(rel, Path(src).read_bytes()) for rel, src in job.files]
     return dataclasses.replace(job, files=[], contents=contents)
+
+
+def place_files(job: NbgraderJob, top: Path) -> None:
+    """The files nbgrader puts beside the notebooks, below ``top``: copied from the course, or written from the
+    bytes a shipped job carries."""
+    for rel, src in job.files:
+        dest = file_path(rel, top)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(src, dest)
+    for rel, data in job.contents:
+        dest = file_path(rel, top)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(data)
 
 
 def nbgrader_limits(course: NbgraderCourse) -> Limits:

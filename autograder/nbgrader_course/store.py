@@ -19,7 +19,7 @@ import nbformat
 from autograder.core.atomic import write_json_atomic, write_text_atomic
 from autograder.nbgrader_course.course import NbgraderCourse
 from autograder.nbgrader_course.job import ERROR, FAILED, SubmissionRun
-from autograder.nbgrader_course.prepare import file_path, notebook_resources, preprocessor_classes, run_preprocessors
+from autograder.nbgrader_course.prepare import notebook_resources, place_files, preprocessor_classes, run_preprocessors
 
 
 @dataclass
@@ -130,14 +130,7 @@ def _write_autograded(course: NbgraderCourse, run: SubmissionRun, executed) -> N
     for path in (staging, old):
         shutil.rmtree(path, ignore_errors=True)
     staging.mkdir(parents=True)
-    for rel, src in run.job.files:
-        target = file_path(rel, staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(src, target)
-    for rel, data in run.job.contents:           # a job shipped to a Dask worker carries its files as bytes
-        target = file_path(rel, staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+    place_files(run.job, staging)
     for name, nb in executed:
         write_text_atomic(staging / f"{name}.ipynb", nbformat.writes(nb))
     if dest.exists():
