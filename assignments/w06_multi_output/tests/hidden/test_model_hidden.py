@@ -54,8 +54,8 @@ def test_build_one_trunk_for_both_outputs(student, rng):
     for args in CONFIGS[:2]:
         what = f"build_multi_output_model{args}"
         model = H.model_of(student, args)
-        reach = H.outputs_each_weight_moves(model, rng.uniform(0, 1, size=(8, *args[0])).astype(np.float32), what,
-                       int(rng.integers(1000)))
+        x = rng.uniform(0, 1, size=(8, *args[0])).astype(np.float32)
+        reach = H.outputs_each_weight_moves(model, x, what, int(rng.integers(1000)))
         expect_true(bool(reach), f"{what} has no weights")
         expect_true(any({"class", "group"} <= r for r in reach),
                     f"{what}: none of the model's weights change both outputs: the outputs should share one trunk "
